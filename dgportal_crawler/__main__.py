@@ -1,0 +1,3 @@
+from dgportal_crawler.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""The ``dgportal`` command. ``main(argv) -> int`` parses arguments once and dispatches.
+
+Exit codes: 0 success; 1 the job ran but something failed (see the summary and the run
+log); 2 bad input (unknown column, bad date, unreadable profile, unreachable base URL …).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from dgportal_crawler import __version__
+from dgportal_crawler.commands import CommandError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_crawl(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("crawl", help="crawl a site's columns into the archive",
+                       description="Crawl columns of a site into <out>/<site>/articles/.")
+    p.add_argument("site", help="built-in site name (houjie) or path to a profile .toml")
+    p.add_argument("--columns", help="comma-separated column ids or names (default: all)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before")
+    p.add_argument("--out", metavar="DIR", default="archive", help="archive root (default: archive)")
+    p.add_argument("--base-url", help="crawl this base URL instead of the profile's")
+    p.add_argument("--demo", action="store_true",
+                   help="start the bundled replica on a free loopback port and crawl it")
+    p.add_argument("--demo-articles", type=int, default=150, metavar="N",
+                   help="articles in the demo replica (default 150)")
+    p.add_argument("--contact", help="e-mail or URL for the User-Agent (or DGPORTAL_CONTACT)")
+    p.add_argument("--progress", choices=("auto", "on", "off"), default="auto")
+    p.add_argument("-v", "--verbose", action="store_true", help="show the full log on stderr")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="any Scrapy setting, e.g. -s DOWNLOAD_DELAY=2")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.crawl", "run"))
+
+
+def _add_replica(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("replica", help="the bundled replica of the site (no network needed)")
+    rsub = p.add_subparsers(dest="replica_command", required=True)
+    s = rsub.add_parser("serve", help="serve the replica on 127.0.0.1 until Ctrl-C")
+    s.add_argument("--port", type=int, default=8800, help="port (0 = any free port; default 8800)")
+    s.add_argument("--articles", type=int, default=150, help="number of articles (default 150)")
+    s.add_argument("--seed", type=int, default=2023, help="seed of the generated site")
+    s.add_argument("--edition", type=int, default=1, choices=(1, 2),
+                   help="2 = some articles edited and some removed")
+    s.set_defaults(handler=_lazy("dgportal_crawler.commands.replica", "serve"))
+
+
+def _add_columns(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("columns", help="list a site's columns and their list URLs")
+    p.add_argument("site", help="built-in site name (houjie) or path to a profile .toml")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.info", "columns"))
+
+
+def _lazy(module: str, name: str) -> Handler:
+    """Import a command's module only when it runs: ``dgportal --help`` stays fast."""
+
+    def handler(args: argparse.Namespace) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(args)
+
+    return handler
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dgportal",
+        description="Crawl, clean and archive the column pages of the Dongguan government portal.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_crawl, _add_replica, _add_columns):
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CommandError as exc:
+        print(f"dgportal: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dgportal: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,14 @@
+"""Loading a profile for a command, with user mistakes turned into :class:`CommandError`."""
+
+from __future__ import annotations
+
+from dgportal_crawler.commands import CommandError
+from dgportal_crawler.profile import ProfileError, SiteProfile, load_profile
+
+
+def profile_or_error(site: str, base_url: str | None = None) -> SiteProfile:
+    try:
+        profile = load_profile(site)
+        return profile.with_base_url(base_url) if base_url else profile
+    except ProfileError as exc:
+        raise CommandError(str(exc)) from None

@@ -1,0 +1,22 @@
+"""``dgportal replica serve``: the bundled replica of the site, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+
+from dgportal_crawler.commands import CommandError
+
+
+def serve(args: argparse.Namespace) -> int:
+    from dgportal_crawler.replica import serve as serve_replica
+
+    if args.articles < 1:
+        raise CommandError("--articles must be at least 1")
+    if not 0 <= args.port <= 65535:
+        raise CommandError(f"--port {args.port} is not a port number")
+    try:
+        serve_replica(port=args.port, seed=args.seed, articles=args.articles,
+                      edition=args.edition, degraded=0.0, encodings=False)
+    except OSError as exc:
+        raise CommandError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
+    return 0

@@ -1,0 +1,1 @@
+"""Scrapy extensions: the progress bar and the end-of-run summary."""

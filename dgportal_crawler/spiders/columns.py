@@ -1,0 +1,156 @@
+"""A spider that walks the columns of one site profile.
+
+It reads list pages (through :func:`dgportal_crawler.extract.parse_list_page`, so it never
+parses a field itself), follows next-page links until the list reaches dates before
+``since``, and hands every article page on as a :class:`~dgportal_crawler.pages.FetchedPage`
+for the extraction pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from dgportal_crawler.crawlplan import CrawlPlan, make_plan
+from dgportal_crawler.extract import parse_list_page
+from dgportal_crawler.pages import FetchedPage
+from dgportal_crawler.profile import Column, SiteProfile, load_profile
+from dgportal_crawler.runinfo import new_run_id
+from dgportal_crawler.stats import column_key, inc
+
+logger = logging.getLogger(__name__)
+
+
+class ColumnSpider(scrapy.Spider):
+    """Base class: subclasses set ``name`` (and ``site`` when it differs from ``name``)."""
+
+    site: str = ""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ColumnSpider:
+        settings = crawler.settings
+        profile = load_profile(settings.get("DGPORTAL_PROFILE") or cls.site or cls.name)
+        if settings.get("DGPORTAL_BASE_URL"):
+            profile = profile.with_base_url(settings.get("DGPORTAL_BASE_URL"))
+        plan = make_plan(profile, kwargs.pop("columns", None), kwargs.pop("since", None),
+                         kwargs.pop("until", None))
+        spider = super().from_crawler(crawler, *args, profile=profile, plan=plan, **kwargs)
+        spider.run_id = settings.get("DGPORTAL_RUN_ID") or new_run_id()
+        return spider
+
+    def __init__(self, *args: Any, profile: SiteProfile, plan: CrawlPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        self.plan = plan
+        self.allowed_domains = [urlsplit(profile.base_url).hostname or ""]
+
+    async def start(self) -> AsyncIterator[Any]:
+        for column in self.plan.columns:
+            yield scrapy.Request(
+                self.profile.list_url(column),
+                callback=self.parse_list,
+                errback=self.list_failed,
+                cb_kwargs={"column": column, "page": 1},
+                meta={"dgportal_kind": "list", "dgportal_column": column.id},
+            )
+
+    def parse_list(self, response: Response, column: Column, page: int) -> Iterator[Any]:
+        stats = self.crawler.stats
+        inc(stats, column_key(column.id, "list_pages"))
+        listing = parse_list_page(
+            response.body, url=response.url, profile=self.profile, template=column.template,
+            headers=_str_headers(response),
+        )
+        if not listing.template_matched:
+            inc(stats, column_key(column.id, "list_template_miss"))
+            logger.warning(
+                "list page %s of column %s matched no %r selector; the site template may have "
+                "changed (check templates.%s in %s)",
+                response.url, column.id, column.template, column.template, self.profile.source,
+            )
+        reached_older = False
+        for entry in listing.entries:
+            if self.plan.before_range(entry.date):
+                reached_older = True
+                inc(stats, column_key(column.id, "out_of_range"))
+                continue
+            if not self.plan.in_range(entry.date):
+                inc(stats, column_key(column.id, "out_of_range"))
+                continue
+            inc(stats, column_key(column.id, "listed"))
+            inc(stats, "dgportal/articles_discovered")
+            yield response.follow(
+                entry.url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                cb_kwargs={"column": column},
+                meta={"dgportal_kind": "article", "dgportal_column": column.id},
+            )
+        if listing.next_url and not reached_older:
+            yield response.follow(
+                listing.next_url,
+                callback=self.parse_list,
+                errback=self.list_failed,
+                cb_kwargs={"column": column, "page": page + 1},
+                meta={"dgportal_kind": "list", "dgportal_column": column.id},
+            )
+
+    def parse_article(self, response: Response, column: Column) -> Iterator[FetchedPage]:
+        yield FetchedPage(
+            url=response.url,
+            site=self.profile.name,
+            column=column.id,
+            column_name=column.name,
+            template=column.template,
+            status=response.status,
+            headers=_str_headers(response),
+            body=response.body,
+            fetched_at=response.meta.get("dgportal_fetched_at"),
+            meta={k: v for k, v in response.meta.items() if k == "dgportal_warc"},
+        )
+
+    def list_failed(self, failure: Failure) -> None:
+        self._failed(failure, "list")
+
+    def article_failed(self, failure: Failure) -> None:
+        self._failed(failure, "article")
+
+    def _failed(self, failure: Failure, kind: str) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        column = request.meta.get("dgportal_column", "?")
+        reason = _failure_reason(failure)
+        inc(self.crawler.stats, column_key(column, f"{kind}_failed"))
+        if kind == "article":
+            inc(self.crawler.stats, "dgportal/failed")
+        inc(self.crawler.stats, f"dgportal/failed/{kind}/{reason}")
+        logger.error("%s page %s (column %s) failed: %s", kind, request.url, column, reason)
+
+
+def _str_headers(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1").lower(): values[-1].decode("latin-1")
+        for key, values in response.headers.items()
+        if values
+    }
+
+
+def _failure_reason(failure: Failure) -> str:
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"http_{response.status}"
+    return type(failure.value).__name__
+
+
+def spider_class_for(site: str) -> type[ColumnSpider]:
+    """The spider of a built-in site, or a plain column spider named after a user's profile."""
+    from dgportal_crawler.spiders.houjie import HoujieSpider
+
+    known: dict[str, type[ColumnSpider]] = {HoujieSpider.name: HoujieSpider}
+    return known.get(site) or type(f"{site.title()}Spider", (ColumnSpider,), {"name": site, "site": site})

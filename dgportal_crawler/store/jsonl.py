@@ -1,0 +1,142 @@
+"""Append-only JSON Lines files, one article per line, partitioned by publication month.
+
+A line is written with a single ``write`` of the complete encoded line and flushed at once, so
+a crash can tear at most the last line of one file; :meth:`JsonlArchive.repair` finds such a
+tail, moves it aside into ``events.jsonl`` and truncates the file back to its last full line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+UNDATED = "undated"
+
+
+@dataclass(frozen=True, slots=True)
+class TornLine:
+    path: Path
+    offset: int
+    data: bytes
+
+
+def encode_line(record: Mapping[str, Any]) -> bytes:
+    """One compact UTF-8 JSON line (Chinese kept as characters, not ``\\u`` escapes)."""
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8") + b"\n"
+
+
+def partition_of(published_at: str | None) -> tuple[str, str]:
+    """``("2023", "2023-02")`` for an ISO date, ``("undated", "undated")`` without one."""
+    if published_at and len(published_at) >= 7 and published_at[4] == "-":
+        return published_at[:4], published_at[:7]
+    return UNDATED, UNDATED
+
+
+class JsonlArchive:
+    """Writes archive lines under ``<root>/<site>/articles/``.
+
+    Files are opened lazily and kept open for the run (a run touches a few dozen months);
+    ``fsync`` after each line is optional because a flushed line survives a killed process,
+    only a power loss needs the fsync.
+    """
+
+    def __init__(self, root: Path, site: str, *, fsync: bool = False) -> None:
+        self.site_dir = Path(root) / site
+        self.articles_dir = self.site_dir / "articles"
+        self.fsync = fsync
+        self._files: dict[Path, IO[bytes]] = {}
+
+    def path_for(self, published_at: str | None) -> Path:
+        year, month = partition_of(published_at)
+        return self.articles_dir / year / f"{month}.jsonl"
+
+    def append(self, record: Mapping[str, Any]) -> Path:
+        path = self.path_for(record.get("published_at"))
+        line = encode_line(record)
+        handle = self._files.get(path)
+        if handle is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self._files[path] = path.open("ab")
+        handle.write(line)
+        handle.flush()
+        if self.fsync:
+            os.fsync(handle.fileno())
+        return path
+
+    def close(self) -> None:
+        for handle in self._files.values():
+            handle.close()
+        self._files.clear()
+
+    def __enter__(self) -> JsonlArchive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def files(self) -> list[Path]:
+        return sorted(self.articles_dir.glob("*/*.jsonl")) if self.articles_dir.is_dir() else []
+
+    def repair(self) -> list[TornLine]:
+        """Truncate every file to its last complete line; return what was cut off."""
+        torn = [t for path in self.files() if (t := _cut_torn_tail(path)) is not None]
+        if torn:
+            events = self.site_dir / "events.jsonl"
+            with events.open("ab") as handle:
+                for t in torn:
+                    handle.write(encode_line({
+                        "event": "torn_line_repaired",
+                        "file": str(t.path.relative_to(self.site_dir)),
+                        "offset": t.offset,
+                        "bytes": len(t.data),
+                        "data": t.data.decode("utf-8", errors="replace"),
+                    }))
+        return torn
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for path in self.files():
+            yield from iter_archive_lines(path)
+
+
+def _cut_torn_tail(path: Path) -> TornLine | None:
+    with path.open("r+b") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        if size == 0:
+            return None
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return None
+        # Read backwards in blocks to the last newline; lines are a few KB, files may be large.
+        end = size
+        block = 1 << 16
+        while end > 0:
+            start = max(0, end - block)
+            handle.seek(start)
+            chunk = handle.read(end - start)
+            cut = chunk.rfind(b"\n")
+            if cut >= 0:
+                offset = start + cut + 1
+                break
+            end = start
+        else:
+            offset = 0
+        handle.seek(offset)
+        data = handle.read()
+        handle.truncate(offset)
+    return TornLine(path=path, offset=offset, data=data)
+
+
+def iter_archive_lines(path: Path) -> Iterator[dict[str, Any]]:
+    """Yield each complete line of one JSONL file as a dict; a torn tail is skipped."""
+    with path.open("rb") as handle:
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                return
+            if raw.strip():
+                yield json.loads(raw)

@@ -1,0 +1,59 @@
+import json
+from pathlib import Path
+
+from dgportal_crawler.store.jsonl import JsonlArchive, encode_line, iter_archive_lines, partition_of
+
+
+def test_lines_are_partitioned_by_publication_month_and_utf8(tmp_path: Path):
+    with JsonlArchive(tmp_path, "houjie") as archive:
+        p1 = archive.append({"id": "houjie:1", "published_at": "2023-02-27T10:14:00+08:00", "title": "厚街"})
+        p2 = archive.append({"id": "houjie:2", "published_at": "2023-02-01T00:00:00+08:00", "title": "寮厦"})
+        p3 = archive.append({"id": "houjie:3", "published_at": None, "title": "无日期"})
+    assert p1 == p2 == tmp_path / "houjie" / "articles" / "2023" / "2023-02.jsonl"
+    assert p3 == tmp_path / "houjie" / "articles" / "undated" / "undated.jsonl"
+    raw = p1.read_bytes()
+    assert "厚街".encode() in raw and b"\\u" not in raw
+    assert [json.loads(line)["id"] for line in raw.splitlines()] == ["houjie:1", "houjie:2"]
+
+
+def test_encode_line_is_one_compact_line():
+    line = encode_line({"text": "第一段\n第二段", "n": 1})
+    assert line == '{"text":"第一段\\n第二段","n":1}\n'.encode()
+
+
+def test_partition_of():
+    assert partition_of("2019-05-10T09:30:00+08:00") == ("2019", "2019-05")
+    assert partition_of(None) == ("undated", "undated")
+    assert partition_of("garbage") == ("undated", "undated")
+
+
+def test_repair_cuts_a_torn_tail_and_records_it(tmp_path: Path):
+    archive = JsonlArchive(tmp_path, "houjie")
+    path = archive.append({"id": "houjie:1", "published_at": "2023-02-27"})
+    archive.close()
+    whole = path.read_bytes()
+    with path.open("ab") as handle:
+        handle.write(b'{"id":"houjie:2","tit')
+    torn = archive.repair()
+    assert len(torn) == 1
+    assert (torn[0].path, torn[0].offset, torn[0].data) == (path, len(whole), b'{"id":"houjie:2","tit')
+    assert path.read_bytes() == whole
+    event = json.loads((tmp_path / "houjie" / "events.jsonl").read_text(encoding="utf-8"))
+    assert event["event"] == "torn_line_repaired" and event["offset"] == len(whole)
+    assert event["file"] == "articles/2023/2023-02.jsonl"
+    assert archive.repair() == []  # idempotent
+
+
+def test_repair_of_a_file_that_is_only_a_torn_line(tmp_path: Path):
+    archive = JsonlArchive(tmp_path, "houjie")
+    path = archive.path_for("2020-01-01")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'{"id":')
+    assert [t.offset for t in archive.repair()] == [0]
+    assert path.read_bytes() == b""
+
+
+def test_reading_skips_a_torn_tail(tmp_path: Path):
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b'{"a":1}\n\n{"a":2}\n{"a":')
+    assert list(iter_archive_lines(path)) == [{"a": 1}, {"a": 2}]
