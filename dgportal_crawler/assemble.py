@@ -7,8 +7,8 @@ and ``dgportal clean`` (saved pages), so all three give the same line for the sa
 from __future__ import annotations
 
 from dgportal_crawler import __version__
-from dgportal_crawler.extract import extract_article
-from dgportal_crawler.items import Article, Provenance, make_article
+from dgportal_crawler.extract import decode_html, extract_article, extract_capture
+from dgportal_crawler.items import Article, ExtractedArticle, Provenance, make_article, sha256_hex
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import SiteProfile
 
@@ -18,6 +18,40 @@ def article_from_page(page: FetchedPage, profile: SiteProfile, run_id: str | Non
     extracted = extract_article(
         page.body, url=page.url, profile=profile, template=page.template, headers=page.headers
     )
+    article = _with_provenance(extracted, page, profile, run_id)
+    article.warc = page.meta.get("dgportal_warc")
+    return article
+
+
+def article_from_saved(
+    data: bytes, profile: SiteProfile, *, url: str | None, text_format: str
+) -> Article:
+    """``dgportal clean``: a saved page (``html``) or a plain-text capture (``text``).
+
+    What a saved file cannot tell (fetch time, status) is null; the column comes from the URL
+    when one is given. Without a URL the id is ``<site>:file:<first 16 hex of the sha256>``.
+    """
+    column = profile.column_for_url(url)
+    page = FetchedPage(
+        url=url or "", site=profile.name, column=column.id if column else None,
+        column_name=column.name if column else None, template=column.template if column else None,
+        status=0, headers={}, body=data, fetched_at=None,
+    )
+    if text_format == "text":
+        extracted = extract_capture(decode_html(data).text, url=url, profile=profile)
+    else:
+        extracted = extract_article(data, url=url or "", profile=profile, template=page.template)
+    article = _with_provenance(extracted, page, profile, None)
+    article.url = url
+    article.http_status = None
+    if not url:
+        article.id = f"{profile.name}:file:{sha256_hex(data)[:16]}"
+    return article
+
+
+def _with_provenance(
+    extracted: ExtractedArticle, page: FetchedPage, profile: SiteProfile, run_id: str | None
+) -> Article:
     prov = Provenance(
         url=page.url,
         site=page.site,
@@ -29,6 +63,4 @@ def article_from_page(page: FetchedPage, profile: SiteProfile, run_id: str | Non
         crawler_version=__version__,
         run_id=run_id,
     )
-    article = make_article(extracted, prov, profile.article_id(page.url))
-    article.warc = page.meta.get("dgportal_warc")
-    return article
+    return make_article(extracted, prov, profile.article_id(page.url))

@@ -30,6 +30,12 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demo-articles", type=int, default=150, metavar="N",
                    help="articles in the demo replica (default 150)")
     p.add_argument("--contact", help="e-mail or URL for the User-Agent (or DGPORTAL_CONTACT)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--full", action="store_true",
+                      help="re-crawl everything (conditional requests for known articles)")
+    mode.add_argument("--resume", action="store_true",
+                      help="continue an interrupted run (Scrapy JOBDIR; after a kill, the archive)")
+    p.add_argument("--no-warc", action="store_true", help="do not keep WARC captures")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto")
     p.add_argument("-v", "--verbose", action="store_true", help="show the full log on stderr")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
@@ -47,6 +53,37 @@ def _add_replica(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--edition", type=int, default=1, choices=(1, 2),
                    help="2 = some articles edited and some removed")
     s.set_defaults(handler=_lazy("dgportal_crawler.commands.replica", "serve"))
+
+
+def _add_clean(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("clean", help="clean saved pages or text captures into archive lines",
+                       description="Write one archive line per FILE to stdout; fields a saved "
+                       "file cannot tell (fetch time, status) are null.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("auto", "html", "text"), default="auto",
+                   help="html page or plain-text capture (default: sniff)")
+    p.add_argument("--url", help="the page's URL (gives id, column and absolute links)")
+    p.add_argument("--site", default="houjie", help="site profile (default houjie)")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.clean", "clean"))
+
+
+def _add_archive_tools(sub: argparse._SubParsersAction) -> None:
+    tools = "dgportal_crawler.commands.archive_tools"
+    p = sub.add_parser("verify", help="check an archive: schema, checksums, WARC references",
+                       description="Exit 1 and list the problems if anything is wrong.")
+    p.add_argument("folder", help="a site archive, e.g. archive/houjie")
+    p.set_defaults(handler=_lazy(tools, "verify"))
+    p = sub.add_parser("rebuild-state", help="rebuild state.sqlite from the JSONL lines")
+    p.add_argument("folder", help="a site archive, e.g. archive/houjie")
+    p.set_defaults(handler=_lazy(tools, "rebuild"))
+    p = sub.add_parser("reextract", help="re-run extraction over stored WARCs and report changes",
+                       description="Re-extract every archived article from its WARC record (no "
+                       "network) and report, per field, how many differ from the archive.")
+    p.add_argument("folder", help="a site archive, e.g. archive/houjie")
+    p.add_argument("--profile", help="site profile (default: the folder's name)")
+    p.add_argument("--show", type=int, default=10, metavar="N", help="list N differing articles")
+    p.add_argument("--write", metavar="FILE", help="write the re-extracted lines to FILE")
+    p.set_defaults(handler=_lazy(tools, "reextract"))
 
 
 def _add_columns(sub: argparse._SubParsersAction) -> None:
@@ -73,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_crawl, _add_replica, _add_columns):
+    for add in (_add_crawl, _add_clean, _add_archive_tools, _add_replica, _add_columns):
         add(sub)
     return parser
 

@@ -115,9 +115,13 @@ class Article:
     crawler: dict[str, Any]
     warc: dict[str, Any] | None = None
     schema_version: int = SCHEMA_VERSION
+    #: HTTP validators of the fetch (ETag, Last-Modified) for the state; not part of the line.
+    validators: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        line = asdict(self)
+        del line["validators"]
+        return line
 
 
 def sha256_hex(data: bytes | str) -> str:

@@ -1,39 +1,75 @@
-"""Downloader middlewares: stamp each response with the time it was fetched."""
+"""Downloader middlewares: stamp each response with its fetch time, and keep the raw
+exchange as WARC records.
+
+Both sit next to the downloader (priority 950), so they see every answer as it came off the
+wire: before redirects are followed and before the body is decompressed.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
+from http import HTTPStatus
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.misc import load_object
 
-Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def format_time(moment: dt.datetime) -> str:
-    """ISO 8601 in UTC to the second, e.g. ``2026-11-25T17:30:08Z``."""
-    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+from dgportal_crawler.clock import Clock, clock_from_settings, format_time
+from dgportal_crawler.extensions.archive import ArchiveSession
 
 
 class FetchTimeMiddleware:
-    """Puts ``dgportal_fetched_at`` in ``response.meta``. The clock is a setting
-    (``DGPORTAL_CLOCK``, a dotted path to a callable) so tests can fix it."""
+    """Puts ``dgportal_fetched_at`` in ``response.meta``."""
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FetchTimeMiddleware:
-        clock = crawler.settings.get("DGPORTAL_CLOCK") or utc_now
-        return cls(load_object(clock) if isinstance(clock, str) else clock)
+        return cls(clock_from_settings(crawler.settings))
 
     def process_response(self, request: Request, response: Response) -> Response:
         request.meta["dgportal_fetched_at"] = format_time(self.clock())
+        return response
+
+
+#: Hop-by-hop framing the HTTP client has already undone; the stored body is de-chunked.
+_FRAMING_HEADERS = frozenset({b"transfer-encoding"})
+
+
+def _header_pairs(headers: object) -> list[tuple[str, str]]:
+    return [
+        (key.decode("latin-1"), value.decode("latin-1"))
+        for key, values in headers.items()  # type: ignore[attr-defined]
+        if key.lower() not in _FRAMING_HEADERS
+        for value in values
+    ]
+
+
+class WarcCaptureMiddleware:
+    """Writes every request/response pair (robots.txt, list pages, articles) to the run's
+    WARC files and puts the reference in ``response.meta["dgportal_warc"]``."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        if not crawler.settings.getbool("DGPORTAL_WARC", True):
+            raise NotConfigured("DGPORTAL_WARC is off")
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        session = self.crawler.get_extension(ArchiveSession)
+        if session is None or session.ensure_open().warc is None:
+            return response
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = ""
+        ref = session.warc.write_exchange(
+            response.url, request.method, _header_pairs(request.headers), request.body or b"",
+            response.status, reason, _header_pairs(response.headers), response.body,
+        )
+        request.meta["dgportal_warc"] = ref.to_dict()
         return response

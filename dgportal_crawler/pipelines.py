@@ -1,7 +1,9 @@
 """Item pipelines, one job each, in this order:
 
+``AnswerPipeline`` (what a non-200 answer means: unchanged, withdrawn, failed) →
 ``ExtractPipeline`` (page bytes → Article) → ``ValidatePipeline`` (refuse what is not an
-article) → ``DedupePipeline`` (one line per article per run) → ``StorePipeline`` (JSONL).
+article) → ``DedupePipeline`` (one line per article per run) → ``RevisionPipeline`` (new,
+changed or unchanged since the last run) → ``StorePipeline`` (the JSONL line, then the state).
 
 Every drop says why in its ``DropItem`` message and counts under ``dgportal/``, per column.
 """
@@ -9,25 +11,27 @@ Every drop says why in its ``DropItem`` message and counts under ``dgportal/``, 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
 from dgportal_crawler.assemble import article_from_page
+from dgportal_crawler.extensions.archive import ArchiveSession
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.items import Article
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.stats import column_key, inc
-from dgportal_crawler.store import JsonlArchive
 from dgportal_crawler.validate import problems_of
 
 logger = logging.getLogger(__name__)
 
+WITHDRAWN_STATUSES = frozenset({404, 410})
+
 
 class _Component:
-    """Keeps the crawler for stats and for the spider's run id and profile."""
+    """Keeps the crawler for stats, the spider (profile, run id) and the archive session."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -36,9 +40,47 @@ class _Component:
     def from_crawler(cls, crawler: Crawler) -> Any:
         return cls(crawler)
 
+    @property
+    def session(self) -> ArchiveSession:
+        session = self.crawler.get_extension(ArchiveSession)
+        if session is None:
+            raise RuntimeError("the ArchiveSession extension is not enabled")
+        return session.ensure_open()
+
     def count(self, column: str | None, counter: str) -> None:
         inc(self.crawler.stats, column_key(column, counter))
         inc(self.crawler.stats, f"dgportal/{counter}")
+
+    def drop(self, column: str | None, counter: str, message: str, level: str = "WARNING") -> DropItem:
+        self.count(column, counter)
+        return DropItem(message, log_level=level)
+
+
+class AnswerPipeline(_Component):
+    """Article answers other than 200: 304 is unchanged; 404/410 or an off-site redirect of
+    an article seen before is a withdrawal; anything else is a failure."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage) or item.status == 200:
+            return item
+        spider = self.crawler.spider
+        article_id = spider.profile.article_id(item.url)
+        state = self.session.state
+        assert state is not None
+        known = state.get(article_id)
+        if item.status == 304 and known is not None:
+            state.record_not_modified(article_id, item.fetched_at or "")
+            raise self.drop(item.column, "unchanged", f"not modified: {item.url}", "DEBUG")
+        location = item.headers.get("location")
+        off_site = bool(location) and urlsplit(location).hostname not in spider.allowed_domains
+        if known is not None and (item.status in WITHDRAWN_STATUSES or off_site):
+            state.record_withdrawal(article_id, item.status, item.fetched_at or "", location)
+            self.session.event({"event": "withdrawn", "id": article_id, "url": item.url,
+                                "status": item.status, "location": location})
+            raise self.drop(item.column, "withdrawn", f"withdrawn ({item.status}): {item.url}", "INFO")
+        self.count(item.column, "failed")
+        inc(self.crawler.stats, f"dgportal/failed/http_{item.status}")
+        raise DropItem(f"HTTP {item.status} for {item.url}")
 
 
 class ExtractPipeline(_Component):
@@ -47,11 +89,11 @@ class ExtractPipeline(_Component):
             return item
         spider = self.crawler.spider
         try:
-            article = article_from_page(item, spider.profile, getattr(spider, "run_id", None))
+            article = article_from_page(item, spider.profile, spider.run_id)
         except ExtractionError as exc:
-            self.count(item.column, "failed")
             inc(self.crawler.stats, "dgportal/failed/extraction")
-            raise DropItem(f"extraction failed for {item.url}: {exc}") from exc
+            raise self.drop(item.column, "failed", f"extraction failed for {item.url}: {exc}") from exc
+        article.validators = {k: item.headers[k] for k in ("etag", "last-modified") if k in item.headers}
         if article.extraction["method"] == "fallback":
             self.count(item.column, "fallback")
             logger.warning("no template matched %s; used the fallback extractor", item.url)
@@ -63,9 +105,8 @@ class ValidatePipeline(_Component):
         if isinstance(item, Article):
             problems = problems_of(item)
             if problems:
-                self.count(item.column, "invalid")
-                self.count(item.column, "failed")
-                raise DropItem(f"invalid article {item.url}: {'; '.join(problems)}")
+                inc(self.crawler.stats, "dgportal/failed/invalid")
+                raise self.drop(item.column, "failed", f"not an article {item.url}: {'; '.join(problems)}")
         return item
 
 
@@ -79,40 +120,50 @@ class DedupePipeline(_Component):
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
             if item.id in self.seen:
-                self.count(item.column, "duplicate")
-                raise DropItem(f"duplicate of {item.id} in this run: {item.url}")
+                raise self.drop(item.column, "duplicate", f"duplicate of {item.id}: {item.url}", "INFO")
             self.seen.add(item.id)
         return item
 
 
-class StorePipeline(_Component):
-    """Appends each article to ``<DGPORTAL_ARCHIVE_ROOT>/<site>/articles/…jsonl``."""
-
-    def __init__(self, crawler: Crawler, root: Path, fsync: bool) -> None:
-        super().__init__(crawler)
-        self.root, self.fsync = root, fsync
-        self.archive: JsonlArchive | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        root = crawler.settings.get("DGPORTAL_ARCHIVE_ROOT")
-        if not root:
-            raise NotConfigured("DGPORTAL_ARCHIVE_ROOT is empty: not storing articles")
-        return cls(crawler, Path(root), crawler.settings.getbool("DGPORTAL_FSYNC"))
-
-    def open_spider(self) -> None:
-        self.archive = JsonlArchive(self.root, self.crawler.spider.profile.name, fsync=self.fsync)
-        for torn in self.archive.repair():
-            inc(self.crawler.stats, "dgportal/torn_lines_repaired")
-            logger.warning("repaired a torn line at %s:%d (%d bytes moved to events.jsonl)",
-                           torn.path, torn.offset, len(torn.data))
-
-    def close_spider(self) -> None:
-        if self.archive is not None:
-            self.archive.close()
+class RevisionPipeline(_Component):
+    """Compares with the state: unchanged text is not written again; changed text becomes
+    the next revision, pointing at the previous text's hash."""
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Article) and self.archive is not None:
-            self.archive.append(item.to_dict())
+        if not isinstance(item, Article):
+            return item
+        state = self.session.state
+        assert state is not None
+        known = state.get(item.id)
+        if known is None:
+            self.count(item.column, "new")
+            return item
+        if known.text_sha256 == item.text_sha256 and known.withdrawn_at is None:
+            _record(state, item)
+            raise self.drop(item.column, "unchanged", f"unchanged: {item.url}", "DEBUG")
+        item.revision = known.revision + 1
+        item.previous_text_sha256 = known.text_sha256
+        self.count(item.column, "updated")
+        return item
+
+
+class StorePipeline(_Component):
+    """Appends the line to ``<root>/<site>/articles/…jsonl``, then tells the state."""
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            session = self.session
+            assert session.lines is not None and session.state is not None
+            session.lines.append(item.to_dict())
+            _record(session.state, item)
             self.count(item.column, "stored")
         return item
+
+
+def _record(state: Any, article: Article) -> None:
+    state.record_fetch(
+        article.id, article.url or "", text_sha256=article.text_sha256,
+        etag=article.validators.get("etag"), last_modified=article.validators.get("last-modified"),
+        status=article.http_status or 0, published_at=article.published_at,
+        seen_at=article.fetched_at or "",
+    )

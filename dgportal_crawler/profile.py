@@ -109,6 +109,18 @@ class SiteProfile:
             return f"{self.name}:{match.group('id')}"
         return f"{self.name}:url:{urlsplit(url).path}"
 
+    def column_for_url(self, url: str | None) -> Column | None:
+        """The column whose folder holds this URL (the longest match), if any."""
+        if not url:
+            return None
+        path = urlsplit(url).path
+        best: Column | None = None
+        for col in self.columns:
+            folder = urlsplit(urljoin(self.base_url, col.path)).path
+            if path.startswith(folder) and (best is None or len(col.path) > len(best.path)):
+                best = col
+        return best
+
     def with_base_url(self, base_url: str) -> SiteProfile:
         return replace(self, base_url=_check_base_url(self.source, "site.base_url", base_url))
 

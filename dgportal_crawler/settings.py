@@ -17,21 +17,34 @@ DGPORTAL_PROGRESS = "auto"  # progress bar: auto (only on a terminal), on, off
 DGPORTAL_SUMMARY = True  # print the per-column table at the end of a run
 DGPORTAL_FALLBACK_WARN_RATE = 0.05  # warn when more of a column needed the fallback
 DGPORTAL_CLOCK = ""  # dotted path to a clock callable (tests fix it)
+DGPORTAL_MODE = "incremental"  # incremental | full | resume (see dgportal_crawler.incremental)
+DGPORTAL_RECHECK_DAYS = 30  # re-check known articles published within this many days
+DGPORTAL_STOP_AFTER_SEEN_PAGES = 1  # stop paging a column after this many all-known list pages
+DGPORTAL_WARC = True  # keep every request/response in <root>/<site>/warc/
+DGPORTAL_WARC_MAX_BYTES = 100 * 2**20  # start a new WARC file past this size
 
 ITEM_PIPELINES = {
+    "dgportal_crawler.pipelines.AnswerPipeline": 50,
     "dgportal_crawler.pipelines.ExtractPipeline": 100,
     "dgportal_crawler.pipelines.ValidatePipeline": 200,
     "dgportal_crawler.pipelines.DedupePipeline": 300,
+    "dgportal_crawler.pipelines.RevisionPipeline": 400,
     "dgportal_crawler.pipelines.StorePipeline": 800,
 }
 DOWNLOADER_MIDDLEWARES = {
     "dgportal_crawler.middlewares.FetchTimeMiddleware": 950,
+    "dgportal_crawler.middlewares.WarcCaptureMiddleware": 960,
+}
+SPIDER_MIDDLEWARES = {
+    "dgportal_crawler.incremental.IncrementalMiddleware": 800,
 }
 EXTENSIONS = {
+    "dgportal_crawler.extensions.archive.ArchiveSession": 100,
     "dgportal_crawler.extensions.progress.ProgressBar": 500,
     "dgportal_crawler.extensions.summary.RunSummary": 510,
 }
 
+LOG_FORMATTER = "dgportal_crawler.logformat.DgportalLogFormatter"
 RETRY_TIMES = 2
 DOWNLOAD_TIMEOUT = 30
 FEED_EXPORT_ENCODING = "utf-8"

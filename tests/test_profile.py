@@ -65,8 +65,10 @@ def _broken(mutate) -> ProfileError:
         (lambda d: d["site"].update(timezone="Mars/Olympus"), "site.timezone", "unknown time zone"),
         (lambda d: d["site"].update(article_id_pattern="post_(\\d+"), "site.article_id_pattern", "invalid regex"),
         (lambda d: d["site"].update(article_id_pattern="post_\\d+"), "site.article_id_pattern", "(?P<id>"),
-        (lambda d: d["templates"]["current"].update(list_entry="ul..x"), "templates.current.list_entry", "invalid selector"),
-        (lambda d: d["templates"]["legacy"].update(list_date="xpath://["), "templates.legacy.list_date", "invalid selector"),
+        (lambda d: d["templates"]["current"].update(list_entry="ul..x"), "templates.current.list_entry",
+         "invalid selector"),
+        (lambda d: d["templates"]["legacy"].update(list_date="xpath://["), "templates.legacy.list_date",
+         "invalid selector"),
         (lambda d: d["templates"]["current"].update(list_entri="ul"), "templates.current.list_entri", "unknown key"),
         (lambda d: d["templates"]["current"].pop("article_body"), "templates.current.article_body", "missing"),
         (lambda d: d["columns"][2].update(template="v3"), "columns[2].template", "unknown template 'v3'"),
@@ -93,3 +95,17 @@ def test_unreadable_and_malformed_files(tmp_path: Path):
         load_profile(bad)
     with pytest.raises(ProfileError, match="no such site; built-in sites: houjie"):
         load_profile("nosuchtown")
+
+
+@pytest.mark.parametrize(
+    ("url", "column"),
+    [
+        ("https://www.dg.gov.cn/houjie/tsjh/czjs/content/post_3950123.html", "czjs"),
+        ("http://127.0.0.1:5/houjie/xwzx/sqdt/list_2.shtml", "sqdt"),
+        ("https://www.dg.gov.cn/houjie/other/content/post_1.html", None),
+        (None, None),
+    ],
+)
+def test_column_for_url(url, column):
+    found = load_profile("houjie").column_for_url(url)
+    assert (found.id if found else None) == column

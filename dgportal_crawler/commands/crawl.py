@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import logging
 import os
-import socket
+import shutil
 import sys
 import urllib.error
 import urllib.request
@@ -24,12 +25,15 @@ from dgportal_crawler.addon import user_agent
 from dgportal_crawler.commands import CommandError
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.crawlplan import CrawlArgumentError, make_plan
+from dgportal_crawler.extensions.archive import OPEN_MARKER
 from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.runinfo import new_run_id
 from dgportal_crawler.spiders.columns import spider_class_for
 
 #: Seconds to wait for the base URL before calling it unreachable.
 REACH_TIMEOUT = 15
+LOCK_FILE = "crawl.lock"
+JOB_FOLDER = "job"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,11 +43,15 @@ def run(args: argparse.Namespace) -> int:
     except CrawlArgumentError as exc:
         raise CommandError(str(exc)) from None
     overrides = parse_overrides(args.set)
-    with _target(profile, args) as base_url:
+    site_dir = Path(args.out) / profile.name
+    with site_lock(site_dir), _target(profile, args) as base_url:
         check_reachable(base_url, user_agent(_contact(args)))
         run_id = new_run_id()
         settings = crawl_settings(args, profile, base_url, run_id, overrides)
+        settings.set("JOBDIR", str(prepare_jobdir(site_dir, resume=args.resume)), priority="cmdline")
         stats = _crawl(settings, profile, args)
+        if stats.get("finish_reason") == "finished":
+            shutil.rmtree(site_dir / JOB_FOLDER, ignore_errors=True)
     failed = int(stats.get("dgportal/failed", 0))
     finished = stats.get("finish_reason") == "finished"
     return 0 if finished and failed == 0 else 1
@@ -60,6 +68,40 @@ def _target(profile: SiteProfile, args: argparse.Namespace) -> Iterator[str]:
     with ReplicaServer(articles=args.demo_articles) as server:
         print(f"demo: serving the replica at {server.base_url}", file=sys.stderr)
         yield server.base_url
+
+
+@contextlib.contextmanager
+def site_lock(site_dir: Path) -> Iterator[None]:
+    """One crawl per archive folder at a time: cron may start a run before the last ends."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    with (site_dir / LOCK_FILE).open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise CommandError(
+                f"another crawl is writing to {site_dir} (pid {holder}); not starting a second one"
+            ) from None
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def prepare_jobdir(site_dir: Path, *, resume: bool) -> Path:
+    """Scrapy's JOBDIR for this site. Kept only by ``--resume`` after a clean interruption
+    (Ctrl-C): after a kill its queue and seen-requests files cannot be trusted (requests
+    marked seen may never have been answered), so the archive's own state is used instead."""
+    jobdir = site_dir / JOB_FOLDER
+    killed = (site_dir / OPEN_MARKER).exists()
+    if jobdir.exists() and (not resume or killed):
+        shutil.rmtree(jobdir)
+    return jobdir
 
 
 def _contact(args: argparse.Namespace) -> str:
@@ -87,7 +129,7 @@ def check_reachable(base_url: str, agent: str) -> None:
             f"base URL {base_url} answered HTTP {exc.code} {exc.reason}; check --base-url "
             "or the profile's site.base_url"
         ) from None
-    except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError) as exc:
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
         raise CommandError(f"cannot reach base URL {base_url}: {reason}") from None
 
@@ -108,6 +150,8 @@ def crawl_settings(
         "DGPORTAL_RUN_ID": run_id,
         "DGPORTAL_CONTACT": _contact(args),
         "DGPORTAL_PROGRESS": args.progress,
+        "DGPORTAL_MODE": "full" if args.full else "resume" if args.resume else "incremental",
+        "DGPORTAL_WARC": not args.no_warc,
         "LOG_FILE": str(log_dir / f"{run_id}.log"),
         "LOG_FILE_APPEND": False,
     }

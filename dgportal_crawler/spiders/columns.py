@@ -27,6 +27,11 @@ from dgportal_crawler.stats import column_key, inc
 
 logger = logging.getLogger(__name__)
 
+#: Article answers handed to the pipelines instead of Scrapy's error handling.
+ARTICLE_STATUSES = [301, 302, 303, 307, 308, 304, 404, 410]
+#: On-site redirects followed for one article before giving up.
+MAX_REDIRECTS = 5
+
 
 class ColumnSpider(scrapy.Spider):
     """Base class: subclasses set ``name`` (and ``site`` when it differs from ``name``)."""
@@ -86,13 +91,7 @@ class ColumnSpider(scrapy.Spider):
                 continue
             inc(stats, column_key(column.id, "listed"))
             inc(stats, "dgportal/articles_discovered")
-            yield response.follow(
-                entry.url,
-                callback=self.parse_article,
-                errback=self.article_failed,
-                cb_kwargs={"column": column},
-                meta={"dgportal_kind": "article", "dgportal_column": column.id},
-            )
+            yield self.article_request(response.urljoin(entry.url), column)
         if listing.next_url and not reached_older:
             yield response.follow(
                 listing.next_url,
@@ -102,7 +101,32 @@ class ColumnSpider(scrapy.Spider):
                 meta={"dgportal_kind": "list", "dgportal_column": column.id},
             )
 
-    def parse_article(self, response: Response, column: Column) -> Iterator[FetchedPage]:
+    def article_request(self, url: str, column: Column) -> scrapy.Request:
+        """Article answers other than 200 reach :meth:`parse_article` too: a 304, 404 or an
+        off-site redirect means something to the archive (unchanged, withdrawn)."""
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"column": column},
+            meta={
+                "dgportal_kind": "article",
+                "dgportal_column": column.id,
+                "handle_httpstatus_list": ARTICLE_STATUSES,
+                "dont_redirect": True,
+            },
+        )
+
+    def parse_article(self, response: Response, column: Column) -> Iterator[Any]:
+        location = response.headers.get("Location")
+        if 300 <= response.status < 400 and location:
+            target = response.urljoin(location.decode("latin-1"))
+            hops = response.meta.get("dgportal_redirects", 0)
+            if urlsplit(target).hostname in self.allowed_domains and hops < MAX_REDIRECTS:
+                request = self.article_request(target, column)
+                request.meta["dgportal_redirects"] = hops + 1
+                yield request
+                return
         yield FetchedPage(
             url=response.url,
             site=self.profile.name,

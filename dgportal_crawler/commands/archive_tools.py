@@ -1,0 +1,136 @@
+"""Commands on an archive folder ``<root>/<site>``: ``verify``, ``rebuild-state`` and
+``reextract``. None of them touches the network."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import zlib
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from dgportal_crawler.assemble import article_from_page
+from dgportal_crawler.commands import CommandError
+from dgportal_crawler.commands.profiles import profile_or_error
+from dgportal_crawler.extract import ExtractionError
+from dgportal_crawler.pages import FetchedPage
+from dgportal_crawler.profile import SiteProfile
+from dgportal_crawler.store import JsonlArchive
+from dgportal_crawler.store.jsonl import encode_line
+from dgportal_crawler.store.state import rebuild_state
+from dgportal_crawler.store.verify import verify_archive
+from dgportal_crawler.store.warc import iter_responses
+
+#: Fields compared by ``reextract``: what extraction decides, not when or how it was fetched.
+EXTRACTED_FIELDS = ("title", "title_original", "published_at", "published_precision", "source",
+                    "author", "editor", "reviewer", "gov_meta", "column_path", "text",
+                    "text_original", "script_original", "images", "attachments")
+
+
+def load_schema() -> dict[str, Any]:
+    path = resources.files("dgportal_crawler") / "schema" / "article.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def site_folder(value: str) -> Path:
+    folder = Path(value)
+    if not folder.is_dir():
+        raise CommandError(f"{folder}: no such archive folder (expected <root>/<site>, e.g. archive/houjie)")
+    if not (folder / "articles").is_dir():
+        raise CommandError(f"{folder}: not a site archive (no articles/ folder inside)")
+    return folder
+
+
+def verify(args: argparse.Namespace) -> int:
+    folder = site_folder(args.folder)
+    problems = verify_archive(folder, load_schema())
+    lines = sum(1 for _ in JsonlArchive(folder.parent, folder.name))
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"{folder}: {len(problems)} problem(s) in {lines} lines")
+        return 1
+    print(f"{folder}: ok ({lines} lines; schema, manifest and WARC references checked)")
+    return 0
+
+
+def rebuild(args: argparse.Namespace) -> int:
+    folder = site_folder(args.folder)
+    lines = JsonlArchive(folder.parent, folder.name)
+    torn = lines.repair()
+    store = rebuild_state(folder / "state.sqlite", iter(lines))
+    count = len(store.known_ids())
+    store.close()
+    print(f"{folder / 'state.sqlite'}: rebuilt from the archive, {count} articles"
+          + (f" ({len(torn)} torn line(s) repaired first)" if torn else ""))
+    return 0
+
+
+def _decoded_body(headers: dict[str, str], body: bytes) -> bytes:
+    """WARC keeps the body as it came off the wire; undo Content-Encoding for extraction."""
+    encoding = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "").lower()
+    if encoding in ("gzip", "x-gzip"):
+        return gzip.decompress(body)
+    if encoding == "deflate":
+        return zlib.decompress(body)
+    return body
+
+
+def _latest_lines(folder: Path) -> dict[str, dict[str, Any]]:
+    latest: dict[str, dict[str, Any]] = {}
+    for line in JsonlArchive(folder.parent, folder.name):
+        if line["id"] not in latest or line["revision"] > latest[line["id"]]["revision"]:
+            latest[line["id"]] = line
+    return latest
+
+
+def _page_from_record(profile: SiteProfile, site: str, url: str, status: int,
+                      headers: dict[str, str], body: bytes) -> FetchedPage:
+    column = profile.column_for_url(url)
+    lower = {k.lower(): v for k, v in headers.items()}
+    return FetchedPage(
+        url=url, site=site, column=column.id if column else None,
+        column_name=column.name if column else None, template=column.template if column else None,
+        status=status, headers=lower, body=_decoded_body(lower, body), fetched_at=None,
+    )
+
+
+def reextract(args: argparse.Namespace) -> int:
+    folder = site_folder(args.folder)
+    profile = profile_or_error(args.profile or folder.name)
+    latest = _latest_lines(folder)
+    changed: Counter[str] = Counter()
+    compared = differing = failed = 0
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(Path(args.write).open("wb")) if args.write else None
+        for ref, url, status, headers, body in iter_responses(folder / "warc"):
+            if url is None or status != 200:
+                continue
+            article_id = profile.article_id(url)
+            old = latest.get(article_id)
+            if old is None or old.get("warc") != ref.to_dict():
+                continue  # not the capture this line was extracted from
+            page = _page_from_record(profile, folder.name, url, status, headers, body)
+            try:
+                new = article_from_page(page, profile, run_id=None).to_dict()
+            except ExtractionError as exc:
+                failed += 1
+                print(f"{url}: extraction failed: {exc}")
+                continue
+            compared += 1
+            fields = [f for f in EXTRACTED_FIELDS if new[f] != old[f]]
+            changed.update(fields)
+            differing += bool(fields)
+            if fields and args.show > 0:
+                args.show -= 1
+                print(f"{article_id}: {', '.join(fields)}")
+            if out is not None:
+                out.write(encode_line({**new, "fetched_at": old["fetched_at"], "warc": old["warc"]}))
+    print(f"re-extracted {compared} articles from WARC: {differing} differ, {failed} failed")
+    for field, count in changed.most_common():
+        print(f"  {field}: {count}")
+    return 1 if failed else 0

@@ -1,0 +1,168 @@
+"""Incremental crawling: fetch only what is new, re-check what is young, find what vanished.
+
+A spider middleware, so the spider stays a pure navigator: it lists everything, and this
+component, which knows the archive's state, decides which of those requests go out.
+
+Modes (``DGPORTAL_MODE``):
+- ``incremental`` (default): known articles are skipped unless published within
+  ``DGPORTAL_RECHECK_DAYS`` (then re-checked with a conditional request); a column stops
+  paging after ``DGPORTAL_STOP_AFTER_SEEN_PAGES`` whole list pages of known entries.
+- ``full``: every listed article is fetched (conditionally when known), every list page read,
+  and known articles no longer listed are re-checked, so edits and withdrawals are found.
+- ``resume``: after an interrupted run: every list page is read (the interrupted run may not
+  have reached the end), and known articles are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.http import Response
+
+from dgportal_crawler.clock import clock_from_settings
+from dgportal_crawler.extensions.archive import ArchiveSession
+from dgportal_crawler.stats import column_key, inc
+
+logger = logging.getLogger(__name__)
+
+MODES = ("incremental", "full", "resume")
+
+
+class IncrementalMiddleware:
+    def __init__(self, crawler: Crawler, mode: str, recheck_days: int, stop_after: int) -> None:
+        self.crawler = crawler
+        self.mode = mode
+        self.recheck_days = recheck_days
+        self.stop_after = stop_after
+        self.clock = clock_from_settings(crawler.settings)
+        self.seen_pages: dict[str, int] = {}
+        self.listed: set[str] = set()
+        self.rechecked_unlisted = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        mode = crawler.settings.get("DGPORTAL_MODE", "incremental")
+        if mode not in MODES:
+            raise ValueError(f"DGPORTAL_MODE must be one of {', '.join(MODES)}, not {mode!r}")
+        if crawler.get_extension(ArchiveSession) is None:
+            raise NotConfigured("no archive, nothing to be incremental against")
+        mw = cls(crawler, mode, crawler.settings.getint("DGPORTAL_RECHECK_DAYS", 30),
+                 crawler.settings.getint("DGPORTAL_STOP_AFTER_SEEN_PAGES", 1))
+        crawler.signals.connect(mw.spider_idle, signal=signals.spider_idle)
+        return mw
+
+    # Scrapy calls one or the other depending on the spider callback; both share _filter.
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        yield from self._filter(response, list(result))
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]
+                                          ) -> AsyncIterator[Any]:
+        for item in self._filter(response, [r async for r in result]):
+            yield item
+
+    def _filter(self, response: Response, outputs: list[Any]) -> list[Any]:
+        if response.meta.get("dgportal_kind") != "list":
+            return outputs
+        column = response.meta.get("dgportal_column", "-")
+        kept: list[Any] = []
+        articles = known = 0
+        for out in outputs:
+            if not (isinstance(out, Request) and out.meta.get("dgportal_kind") == "article"):
+                continue
+            articles += 1
+            state = self._state_of(out.url)
+            self.listed.add(self._id(out.url))
+            if state is None or state.withdrawn_at is not None:
+                kept.append(out)
+                continue
+            known += 1
+            if self.mode == "full" or self._young(state.published_at):
+                kept.append(_conditional(out, state))
+            else:
+                inc(self.crawler.stats, column_key(column, "skipped_known"))
+        all_known = articles > 0 and known == articles
+        self.seen_pages[column] = self.seen_pages.get(column, 0) + 1 if all_known else 0
+        stop = self.mode == "incremental" and self.seen_pages[column] >= self.stop_after
+        for out in outputs:
+            is_article = isinstance(out, Request) and out.meta.get("dgportal_kind") == "article"
+            if is_article:
+                continue
+            if stop and isinstance(out, Request) and out.meta.get("dgportal_kind") == "list":
+                inc(self.crawler.stats, column_key(column, "stopped_early"))
+                logger.info("column %s: a whole list page was already archived; not paging on", column)
+                continue
+            kept.append(out)
+        return kept
+
+    def spider_idle(self) -> None:
+        """Once, when the lists are done: re-check known articles that were not listed."""
+        if self.rechecked_unlisted:
+            return
+        self.rechecked_unlisted = True
+        requests = list(self._unlisted_rechecks())
+        if not requests:
+            return
+        logger.info("re-checking %d archived articles that the lists no longer show", len(requests))
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def _unlisted_rechecks(self) -> Iterator[Request]:
+        spider = self.crawler.spider
+        session = self.crawler.get_extension(ArchiveSession)
+        state = session.ensure_open().state if session else None
+        if state is None or self.mode == "resume":
+            return
+        columns = {c.id: c for c in spider.plan.columns}
+        for row in state.iter_states():
+            if row.id in self.listed or row.withdrawn_at is not None:
+                continue
+            if not (self.mode == "full" or self._young(row.published_at)):
+                continue
+            column = spider.profile.column_for_url(row.url)
+            day = _day(row.published_at)
+            if column is None or column.id not in columns or not spider.plan.in_range(day):
+                continue
+            yield _conditional(spider.article_request(row.url, column), row)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _id(self, url: str) -> str:
+        return self.crawler.spider.profile.article_id(url)
+
+    def _state_of(self, url: str) -> Any:
+        session = self.crawler.get_extension(ArchiveSession)
+        state = session.ensure_open().state if session else None
+        return state.get(self._id(url)) if state is not None else None
+
+    def _young(self, published_at: str | None) -> bool:
+        day = _day(published_at)
+        if day is None:
+            return True  # unknown age: re-check rather than miss an edit
+        return (self.clock().date() - day).days <= self.recheck_days
+
+
+def _day(published_at: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(published_at[:10]) if published_at else None
+    except ValueError:
+        return None
+
+
+def _conditional(request: Request, state: Any) -> Request:
+    """The same request, asking the server to answer 304 when nothing changed."""
+    headers = {}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    if not headers:
+        return request
+    new = request.replace(headers={**request.headers.to_unicode_dict(), **headers})
+    new.meta["dgportal_conditional"] = True
+    return new

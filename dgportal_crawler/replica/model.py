@@ -1,0 +1,183 @@
+"""The replica's site model: columns, the per-article index and the seeded choices on it.
+
+Everything here is small and cheap so that a 20,000-article index builds in well under a
+second: each article is one tuple of integers and short strings; its text is written later,
+on request, from a seed derived from the article id (see ``content.py``).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
+
+SITE_NAME = "中国东莞厚街镇栏目"
+SITE_ROOT = "/houjie/"
+SITE_ID_CODE = "4419000098"
+BEIJING = timezone(timedelta(hours=8))
+EPOCH = datetime(2019, 1, 1, tzinfo=BEIJING)
+#: seconds from EPOCH to the end of the date ranges (exclusive)
+_END_ALL = int((datetime(2025, 1, 1, tzinfo=BEIJING) - EPOCH).total_seconds())
+_END_LEGACY = int((datetime(2021, 7, 1, tzinfo=BEIJING) - EPOCH).total_seconds())
+
+VARIANTS = ("plain", "rendered", "hijacked", "degraded", "encoded")
+ENCODING_MODES = ("meta-only", "wrong-header", "conflict", "latin1-header", "bom")
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    name: str
+    parent: str
+    path: str  # relative to SITE_ROOT, with a trailing slash
+    template: str  # "current" | "legacy"
+    kind: str  # which writer builds its bodies
+    weight: int
+
+    def page_name(self, page: int) -> str:
+        """File name of list page ``page`` (1-based) in this column's template generation."""
+        if self.template == "legacy":
+            return "list.shtml" if page == 1 else f"list_{page}.shtml"
+        return "index.html" if page == 1 else f"index_{page}.html"
+
+    @property
+    def url_path(self) -> str:
+        return SITE_ROOT + self.path
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("hjyw", "厚街要闻", "新闻中心", "xwzx/hjyw/", "current", "news", 28),
+    Column("tzgg", "通知公告", "政务公开", "zwgk/tzgg/", "current", "notice", 16),
+    Column("czjs", "城镇建设", "图说厚街", "tsjh/czjs/", "current", "photo", 12),
+    Column("fttd", "访谈直播", "互动交流", "hdjl/fttd/", "current", "interview", 8),
+    Column("sqdt", "社区动态", "新闻中心", "xwzx/sqdt/", "legacy", "community", 22),
+    Column("zcjd", "政策解读", "政务公开", "zwgk/zcjd/", "current", "policy", 14),
+)
+COLUMN_BY_ID = {c.id: c for c in COLUMNS}
+PAGE_SIZE = 15
+
+
+class ArticleMeta(NamedTuple):
+    index: int  # position in date order, 0 = oldest
+    post_id: int
+    column: int  # index into COLUMNS
+    ts: int  # seconds since EPOCH, Beijing time
+    precision: str  # "day" | "minute" | "second"
+
+    @property
+    def col(self) -> Column:
+        return COLUMNS[self.column]
+
+    @property
+    def path(self) -> str:
+        return f"{self.col.url_path}content/post_{self.post_id:07d}.html"
+
+    @property
+    def published(self) -> datetime:
+        return EPOCH + timedelta(seconds=self.ts)
+
+    def date_text(self) -> str:
+        """The date as the page prints it, at the page's precision."""
+        fmt = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
+        return self.published.strftime(fmt[self.precision])
+
+    def published_iso(self) -> str:
+        # a day-only page is midnight Beijing time, so every value keeps the +08:00 offset
+        dt = self.published
+        if self.precision == "day":
+            dt = dt.replace(hour=0, minute=0, second=0)
+        return dt.isoformat()
+
+
+def _precision(rng: random.Random, legacy: bool) -> str:
+    roll = rng.random()
+    if legacy:
+        return "second" if roll < 0.75 else ("minute" if roll < 0.85 else "day")
+    return "minute" if roll < 0.8 else ("second" if roll < 0.9 else "day")
+
+
+def _timestamp(rng: random.Random, legacy: bool, precision: str) -> int:
+    day = rng.randrange((_END_LEGACY if legacy else _END_ALL) // 86400)
+    # office hours mostly, some evening posts
+    hour = rng.choice((8, 9, 9, 10, 10, 11, 14, 15, 15, 16, 17, 18, 20, 21))
+    minute = rng.randrange(60)
+    second = rng.randrange(60) if precision == "second" else 0
+    return day * 86400 + hour * 3600 + minute * 60 + second
+
+
+@dataclass
+class SiteIndex:
+    """Articles in date order plus the seeded variant and edition choices."""
+
+    seed: int
+    articles: list[ArticleMeta]
+    by_id: dict[int, int]
+    by_column: list[list[int]]  # article indexes per column, oldest first
+    variants: dict[int, str]  # index -> variant, only for non-plain articles
+    encodings: dict[int, str]  # index -> encoding mode, for "encoded" articles
+    edited: tuple[int, ...]  # indexes edited in edition 2
+    removed: tuple[int, ...]  # indexes removed in edition 2: first 404, then 301
+
+    def variant(self, index: int) -> str:
+        return self.variants.get(index, "plain")
+
+
+def build_index(
+    seed: int, count: int, degraded: float = 0.0, encodings: bool = False,
+    edited: int = 3, removed: int = 2,
+) -> SiteIndex:
+    """Lay out ``count`` articles deterministically from ``seed``."""
+    rng = random.Random(f"replica:{seed}:index")
+    weights = [c.weight for c in COLUMNS]
+    raw: list[tuple[int, int, int, str]] = []
+    for i in range(count):
+        # the first articles visit every column once so that tiny replicas have them all
+        col = i if i < len(COLUMNS) else rng.choices(range(len(COLUMNS)), weights)[0]
+        legacy = COLUMNS[col].template == "legacy"
+        precision = _precision(rng, legacy)
+        raw.append((_timestamp(rng, legacy, precision), i, col, precision))
+    raw.sort()
+    gap = max(1, min(400, 7_000_000 // max(count, 1)))
+    post_id = 2_400_000
+    articles: list[ArticleMeta] = []
+    by_column: list[list[int]] = [[] for _ in COLUMNS]
+    for index, (ts, _i, col, precision) in enumerate(raw):
+        post_id += rng.randint(1, gap)
+        articles.append(ArticleMeta(index, post_id, col, ts, precision))
+        by_column[col].append(index)
+    by_id = {a.post_id: a.index for a in articles}
+    variants, enc = _choose_variants(seed, articles, degraded, encodings)
+    plain = [a.index for a in articles if a.index not in variants]
+    pool = plain if len(plain) >= edited + removed else [a.index for a in articles]
+    picks = random.Random(f"replica:{seed}:edition2").sample(pool, min(len(pool), edited + removed))
+    return SiteIndex(
+        seed, articles, by_id, by_column, variants, enc,
+        tuple(picks[:edited]), tuple(picks[edited:]),
+    )
+
+
+def _choose_variants(
+    seed: int, articles: list[ArticleMeta], degraded: float, encodings: bool
+) -> tuple[dict[int, str], dict[int, str]]:
+    rng = random.Random(f"replica:{seed}:variants")
+    count = len(articles)
+    order = list(range(count))
+    rng.shuffle(order)
+    variants: dict[int, str] = {}
+    n_rendered = max(1, round(count * 0.10)) if count >= 2 else 0
+    n_hijacked = max(1, round(n_rendered * 0.4)) if n_rendered >= 2 else 0
+    for k, index in enumerate(order[:n_rendered]):
+        variants[index] = "hijacked" if k < n_hijacked else "rendered"
+    rest = order[n_rendered:]
+    enc: dict[int, str] = {}
+    if encodings:
+        legacy = [i for i in rest if articles[i].col.template == "legacy"]
+        n_enc = max(min(len(legacy), len(ENCODING_MODES)), round(len(legacy) * 0.3))
+        for k, index in enumerate(legacy[:n_enc]):
+            variants[index] = "encoded"
+            enc[index] = ENCODING_MODES[k % len(ENCODING_MODES)]
+        rest = [i for i in rest if i not in enc]
+    for index in rest[: round(count * max(0.0, min(degraded, 1.0)))]:
+        variants[index] = "degraded"
+    return variants, enc

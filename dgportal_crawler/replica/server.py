@@ -1,0 +1,126 @@
+"""The Twisted web resource that serves a ``Replica`` on 127.0.0.1, and ``serve()``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from typing import TextIO
+
+from twisted.web.resource import Resource
+from twisted.web.server import Request, Site
+
+from .site import Replica, ReplicaResponse
+
+CONTROL = "/__replica__/"
+KINDS = ("list", "article", "robots", "asset", "other")
+
+
+class RequestStats:
+    """Counts of the requests answered, by kind and status (control requests not included)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.kinds: Counter[str] = Counter()
+        self.statuses: Counter[int] = Counter()
+
+    def count(self, response: ReplicaResponse) -> None:
+        self.kinds[response.kind] += 1
+        self.statuses[response.status] += 1
+
+    def as_dict(self, edition: int) -> dict:
+        out: dict = {"total": sum(self.statuses.values())}
+        out.update({kind: self.kinds[kind] for kind in KINDS})
+        out["not_modified"] = self.statuses[304]
+        out["by_status"] = {str(k): v for k, v in sorted(self.statuses.items())}
+        out["edition"] = edition
+        return out
+
+
+class ReplicaResource(Resource):
+    """Every path goes to ``Replica.respond``; ``/__replica__/…`` is the test control API."""
+
+    isLeaf = True
+
+    def __init__(self, replica: Replica) -> None:
+        super().__init__()
+        self.replica = replica
+        self.stats = RequestStats()
+
+    def render_GET(self, request: Request) -> bytes:
+        path = request.path.decode("utf-8", errors="replace")
+        if path.startswith(CONTROL):
+            return self._control(request, path[len(CONTROL):])
+        headers = {
+            name.decode("latin-1"): values[-1].decode("latin-1")
+            for name, values in request.requestHeaders.getAllRawHeaders()
+        }
+        response = self.replica.respond(request.uri.decode("utf-8", errors="replace"), headers)
+        self.stats.count(response)
+        request.setResponseCode(response.status)
+        for name, value in response.headers.items():
+            request.setHeader(name, value)
+        return response.body
+
+    def render_POST(self, request: Request) -> bytes:
+        path = request.path.decode("utf-8", errors="replace")
+        if path.startswith(CONTROL):
+            return self._control(request, path[len(CONTROL):])
+        request.setResponseCode(405)
+        request.setHeader("Allow", "GET, HEAD")
+        return b""
+
+    def _control(self, request: Request, action: str) -> bytes:
+        request.setHeader("Content-Type", "application/json")
+        request.setHeader("Cache-Control", "no-store")
+        if action == "stats":
+            return self._json(self.stats.as_dict(self.replica.edition))
+        if action == "reset":
+            self.stats.reset()
+            return self._json(self.stats.as_dict(self.replica.edition))
+        if action == "edition":
+            raw = request.args.get(b"n", [b""])[-1].decode("ascii", errors="replace")
+            if raw not in ("1", "2"):
+                request.setResponseCode(400)
+                return self._json({"error": "n must be 1 or 2"})
+            self.replica.set_edition(int(raw))
+            return self._json({"edition": self.replica.edition})
+        request.setResponseCode(404)
+        return self._json({"error": f"unknown control action {action!r}"})
+
+    @staticmethod
+    def _json(data: dict) -> bytes:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def serve(
+    port: int, seed: int, articles: int, edition: int, degraded: float = 0.0,
+    encodings: bool = False, out: TextIO = sys.stdout,
+) -> None:
+    """Serve the replica on 127.0.0.1 in the foreground until Ctrl-C (or SIGTERM).
+
+    Prints one line first, ``serving http://127.0.0.1:PORT/houjie/ (…)``, which
+    ``ReplicaServer`` reads to learn the port when ``port`` is 0. Raises ``OSError`` when the
+    port cannot be bound.
+    """
+    from twisted.internet import reactor  # importing installs a reactor: only when serving
+    from twisted.internet.error import CannotListenError
+
+    replica = Replica(seed, articles, edition, degraded, encodings)
+    site = Site(ReplicaResource(replica))
+    site.displayTracebacks = False
+    try:
+        listening = reactor.listenTCP(port, site, interface="127.0.0.1")
+    except CannotListenError as exc:
+        # callers handle a busy port as the OSError it is, not as a Twisted type
+        cause = exc.socketError
+        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
+    actual = listening.getHost().port
+    print(
+        f"serving http://127.0.0.1:{actual}/houjie/ "
+        f"({articles} articles, seed {seed}, edition {edition})",
+        file=out, flush=True,
+    )
+    reactor.run()

@@ -1,0 +1,308 @@
+"""What the crawler knows about each article between runs, in ``state.sqlite``.
+
+The state decides whether a fetched article is new, changed or unchanged and carries
+the validators (ETag, Last-Modified) for conditional requests. It is a cache of the
+archive, not the archive: if it is lost or corrupt, :func:`rebuild_state` recreates it
+from the JSONL lines. Writes are committed in batches for speed; a crash loses at most
+the last batch, which :meth:`StateStore.apply_lines` recovers from the archive tail.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self
+
+ChangeKind = Literal["new", "updated", "unchanged"]
+
+REBUILD_HINT = (
+    "The state is only a cache of the archive: run `dgportal rebuild-state` for this site "
+    "to rebuild it from the JSONL lines (the damaged file is kept as state.sqlite.bak)."
+)
+
+_COLUMNS = (
+    "id", "url", "first_seen", "last_seen", "text_sha256", "revision", "etag",
+    "last_modified", "last_status", "published_at", "withdrawn_at", "withdrawn_location",
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    text_sha256 TEXT,
+    revision INTEGER NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_status INTEGER,
+    published_at TEXT,
+    withdrawn_at TEXT,
+    withdrawn_location TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
+"""
+
+
+class StateError(Exception):
+    """The state file cannot be used; the message says how to recover."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState:
+    id: str
+    url: str
+    first_seen: str
+    last_seen: str
+    text_sha256: str | None
+    revision: int
+    etag: str | None
+    last_modified: str | None
+    last_status: int | None
+    published_at: str | None
+    withdrawn_at: str | None
+    withdrawn_location: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Outcome of one fetch: what to write to the archive line (``revision``, previous hash).
+
+    ``previous_text_sha256`` is the text hash held before this fetch (None for a new
+    article). ``restored`` is true when an article marked withdrawn was fetched again.
+    """
+
+    kind: ChangeKind
+    revision: int
+    previous_text_sha256: str | None
+    restored: bool = False
+
+
+class StateStore:
+    """One row per article id; see the module docstring for the durability contract."""
+
+    def __init__(self, path: Path, *, commit_every: int = 100) -> None:
+        if commit_every < 1:
+            raise ValueError("commit_every must be at least 1")
+        self.path = Path(path)
+        self.commit_every = commit_every
+        self._pending = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves to batch writes.
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot open state file {self.path}: {exc}. {REBUILD_HINT}") from exc
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is safe in WAL mode against process crashes; the archive covers the rest.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._check_columns()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StateError(
+                f"{self.path} is not a usable state database ({exc}). {REBUILD_HINT}") from exc
+
+    def get(self, article_id: str) -> ArticleState | None:
+        row = self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return ArticleState(*row) if row else None
+
+    def record_fetch(
+        self,
+        article_id: str,
+        url: str,
+        *,
+        text_sha256: str,
+        etag: str | None,
+        last_modified: str | None,
+        status: int,
+        published_at: str | None,
+        seen_at: str | datetime,
+    ) -> Change:
+        """Record a successful fetch and say whether the text is new, changed or the same."""
+        seen = _iso(seen_at)
+        old = self.get(article_id)
+        if old is None:
+            change = Change("new", 1, None)
+            self._write(
+                "INSERT INTO articles (id, url, first_seen, last_seen, text_sha256, revision,"
+                " etag, last_modified, last_status, published_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (article_id, url, seen, seen, text_sha256, 1, etag, last_modified, status,
+                 published_at))
+            return change
+        restored = old.withdrawn_at is not None
+        if old.text_sha256 == text_sha256:
+            change = Change("unchanged", old.revision, old.text_sha256, restored)
+        else:
+            change = Change("updated", old.revision + 1, old.text_sha256, restored)
+        self._write(
+            "UPDATE articles SET url = ?, last_seen = ?, text_sha256 = ?, revision = ?, etag = ?,"
+            " last_modified = ?, last_status = ?, published_at = ?, withdrawn_at = NULL,"
+            " withdrawn_location = NULL WHERE id = ?",
+            (url, seen, text_sha256, change.revision, etag, last_modified, status, published_at,
+             article_id))
+        return change
+
+    def record_not_modified(self, article_id: str, seen_at: str | datetime,
+                            status: int = 304) -> None:
+        """A conditional request confirmed the article is still there, unchanged."""
+        self._update_known(
+            article_id, "UPDATE articles SET last_seen = ?, last_status = ? WHERE id = ?",
+            (_iso(seen_at), status, article_id))
+
+    def record_withdrawal(self, article_id: str, status: int, seen_at: str | datetime,
+                          location: str | None = None) -> None:
+        """The article is gone (404/410, or redirected to ``location``).
+
+        ``last_seen`` stays the last time it was present; the first withdrawal time is kept
+        when it is seen missing again.
+        """
+        self._update_known(
+            article_id,
+            "UPDATE articles SET last_status = ?, withdrawn_at = COALESCE(withdrawn_at, ?),"
+            " withdrawn_location = ? WHERE id = ?",
+            (status, _iso(seen_at), location, article_id))
+
+    def apply_lines(self, lines: Iterable[Mapping[str, Any]]) -> int:
+        """Bring rows up to date with archive lines (for rebuilds and after a crash).
+
+        A line wins over the row when its revision is higher; first_seen becomes the
+        earliest fetched_at seen. Returns the number of rows changed.
+        """
+        changed = 0
+        for line in lines:
+            article_id, revision = line["id"], int(line["revision"])
+            fetched = line.get("fetched_at")
+            old = self.get(article_id)
+            if old is None:
+                if fetched is None:
+                    continue  # a row needs a time it was seen; such lines carry none
+                self._write(
+                    "INSERT INTO articles (id, url, first_seen, last_seen, text_sha256, revision,"
+                    " last_status, published_at) VALUES (?,?,?,?,?,?,?,?)",
+                    (article_id, line.get("url") or "", fetched, fetched, line.get("text_sha256"),
+                     revision, line.get("http_status"), line.get("published_at")))
+                changed += 1
+                continue
+            first = _earliest(old.first_seen, fetched)
+            last = _latest(old.last_seen, fetched)
+            if revision > old.revision:
+                # The validators belonged to the older text, so they are dropped.
+                self._write(
+                    "UPDATE articles SET url = ?, first_seen = ?, last_seen = ?, text_sha256 = ?,"
+                    " revision = ?, etag = NULL, last_modified = NULL, last_status = ?,"
+                    " published_at = ? WHERE id = ?",
+                    (line.get("url") or old.url, first, last, line.get("text_sha256"), revision,
+                     line.get("http_status"), line.get("published_at"), article_id))
+                changed += 1
+            elif (first, last) != (old.first_seen, old.last_seen):
+                self._write("UPDATE articles SET first_seen = ?, last_seen = ? WHERE id = ?",
+                            (first, last, article_id))
+                changed += 1
+        return changed
+
+    def iter_states(self) -> Iterator[ArticleState]:
+        """Every row, in id order (the incremental crawl re-checks the ones not listed)."""
+        query = f"SELECT {', '.join(_COLUMNS)} FROM articles ORDER BY id"
+        for row in self._db.execute(query).fetchall():
+            yield ArticleState(*row)
+
+    def seen_urls(self) -> set[str]:
+        return {url for (url,) in self._db.execute("SELECT url FROM articles")}
+
+    def known_ids(self) -> set[str]:
+        return {aid for (aid,) in self._db.execute("SELECT id FROM articles")}
+
+    def integrity_ok(self) -> bool:
+        try:
+            rows = self._db.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError:
+            return False
+        return rows == [("ok",)]
+
+    def commit(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._pending = 0
+
+    def close(self) -> None:
+        self.commit()
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+        self._db.execute(sql, params)
+        self._pending += 1
+        if self._pending >= self.commit_every:
+            self.commit()
+
+    def _update_known(self, article_id: str, sql: str, params: tuple[Any, ...]) -> None:
+        if self.get(article_id) is None:
+            raise KeyError(f"no state for article {article_id!r}")
+        self._write(sql, params)
+
+    def _check_columns(self) -> None:
+        found = tuple(row[1] for row in self._db.execute("PRAGMA table_info(articles)"))
+        if found != _COLUMNS:
+            raise sqlite3.DatabaseError(f"unexpected articles table columns {found}")
+
+
+def rebuild_state(path: Path, jsonl_lines: Iterable[Mapping[str, Any]]) -> StateStore:
+    """Build a fresh state file at ``path`` from archive lines and return it open.
+
+    The new database is built beside the old one and renamed into place, so a failure
+    midway leaves the old file as it was; the old file is kept as ``<path>.bak``. Run it
+    while no crawl has the state open.
+    """
+    path = Path(path)
+    tmp = path.with_name(path.name + ".rebuild")
+    for stale in (tmp, *_sidecars(tmp)):
+        stale.unlink(missing_ok=True)
+    with StateStore(tmp, commit_every=1000) as fresh:
+        fresh.apply_lines(jsonl_lines)
+    # The old file moves aside with its -wal/-shm: a -wal left at ``path`` would be
+    # replayed into the new database.
+    backup = path.with_name(path.name + ".bak")
+    for old, kept in zip((path, *_sidecars(path)), (backup, *_sidecars(backup)), strict=True):
+        if old.exists():
+            os.replace(old, kept)
+        else:
+            kept.unlink(missing_ok=True)
+    os.replace(tmp, path)
+    return StateStore(path)
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _iso(moment: str | datetime) -> str:
+    return moment.isoformat() if isinstance(moment, datetime) else moment
+
+
+def _instant(iso: str) -> datetime:
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _earliest(current: str, other: str | None) -> str:
+    return other if other is not None and _instant(other) < _instant(current) else current
+
+
+def _latest(current: str, other: str | None) -> str:
+    return other if other is not None and _instant(other) > _instant(current) else current

@@ -1,0 +1,92 @@
+"""The dgportal command's handling of user mistakes: one line, exit code 2, no traceback.
+
+These run ``main(argv)`` in-process: every check happens before a reactor would start.
+"""
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from dgportal_crawler.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unknown_column_lists_valid_ones(capsys, tmp_path):
+    code, _, err = run(capsys, "crawl", "houjie", "--columns", "czjs,nosuch", "--out", str(tmp_path))
+    assert code == 2
+    assert err.startswith("dgportal: error: unknown column 'nosuch'; valid columns: hjyw (厚街要闻)")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not any(tmp_path.iterdir())  # nothing crawled, nothing written
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "expected"),
+    [
+        ("--since", "2023-02-30", "--since '2023-02-30' is not a date; use YYYY-MM-DD"),
+        ("--until", "02/27/2023", "--until '02/27/2023' is not a date; use YYYY-MM-DD"),
+    ],
+)
+def test_bad_date(capsys, tmp_path, flag, value, expected):
+    code, _, err = run(capsys, "crawl", "houjie", flag, value, "--out", str(tmp_path))
+    assert code == 2
+    assert expected in err and "Traceback" not in err
+
+
+def test_unreadable_profile(capsys, tmp_path: Path):
+    missing = tmp_path / "nope.toml"
+    code, _, err = run(capsys, "crawl", str(missing), "--out", str(tmp_path))
+    assert (code, err.strip()) == (2, f"dgportal: error: {missing}: cannot read file (No such file or directory)")
+
+
+def test_invalid_profile_names_key(capsys, tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[site]\nname = "x"\n', encoding="utf-8")
+    code, _, err = run(capsys, "crawl", str(bad), "--out", str(tmp_path))
+    assert code == 2 and err.strip() == f"dgportal: error: {bad}: templates: missing table"
+
+
+def test_unreachable_base_url(capsys, tmp_path):
+    port = free_port()
+    code, _, err = run(capsys, "crawl", "houjie", "--base-url", f"http://127.0.0.1:{port}/houjie/",
+                       "--out", str(tmp_path))
+    assert code == 2
+    assert err.startswith(f"dgportal: error: cannot reach base URL http://127.0.0.1:{port}/houjie/: ")
+    assert "Connection refused" in err
+
+
+def test_bad_base_url_scheme(capsys, tmp_path):
+    code, _, err = run(capsys, "crawl", "houjie", "--base-url", "ftp://x/", "--out", str(tmp_path))
+    assert code == 2 and "site.base_url: 'ftp://x/' is not an http(s) URL" in err
+
+
+def test_bad_setting_override(capsys, tmp_path):
+    code, _, err = run(capsys, "crawl", "houjie", "-s", "DOWNLOAD_DELAY", "--out", str(tmp_path))
+    assert code == 2 and "-s expects NAME=VALUE, got 'DOWNLOAD_DELAY'" in err
+
+
+def test_columns_command_lists_list_urls(capsys):
+    code, out, _ = run(capsys, "columns", "houjie")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 6
+    assert lines[2] == "czjs\t图说厚街 > 城镇建设\tcurrent\thttps://www.dg.gov.cn/houjie/tsjh/czjs/index.html"
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["crawl"])
+    assert info.value.code == 2
+    assert "the following arguments are required: site" in capsys.readouterr().err
