@@ -27,7 +27,7 @@ from dgportal_crawler.store import JsonlArchive
 from dgportal_crawler.store.jsonl import encode_line
 from dgportal_crawler.store.manifest import write_manifest
 from dgportal_crawler.store.state import StateStore
-from dgportal_crawler.store.warc import WarcArchive
+from dgportal_crawler.store.warc import WarcArchive, repair_torn_tails
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +82,7 @@ class ArchiveSession:
         self.state = StateStore(self.site_dir / "state.sqlite")
         marker = self.site_dir / OPEN_MARKER
         if marker.exists():
-            replayed = self.state.apply_lines(iter(self.lines))
-            self.state.commit()
-            inc(self.crawler.stats, "dgportal/state_replayed", replayed)
-            logger.warning("the previous run did not close the archive (killed?); "
-                           "replayed %d lines into the state", replayed)
+            self._recover_from_kill()
         marker.write_text(spider.run_id, encoding="utf-8")
         if self.warc_enabled:
             self.warc = WarcArchive(
@@ -95,6 +91,22 @@ class ArchiveSession:
                 fsync=self.fsync,
             )
         self._events = (self.site_dir / "events.jsonl").open("ab")
+
+    def _recover_from_kill(self) -> None:
+        """The previous run did not close: bring the state up to the lines it wrote, and cut
+        the WARC record it was writing when it died."""
+        assert self.state is not None and self.lines is not None and self.site_dir is not None
+        replayed = self.state.apply_lines(iter(self.lines))
+        self.state.commit()
+        inc(self.crawler.stats, "dgportal/state_replayed", replayed)
+        torn = repair_torn_tails(self.site_dir / "warc") if (self.site_dir / "warc").is_dir() else []
+        with (self.site_dir / "events.jsonl").open("ab") as events:
+            for record in torn:
+                events.write(encode_line({"event": "torn_warc_repaired", "file": record.file,
+                                          "offset": record.offset, "problem": record.message}))
+        inc(self.crawler.stats, "dgportal/torn_warc_repaired", len(torn))
+        logger.warning("the previous run did not close the archive (killed?): replayed %d lines "
+                       "into the state, cut %d torn WARC record(s)", replayed, len(torn))
 
     def _warcinfo(self) -> dict[str, Any]:
         settings = self.crawler.settings

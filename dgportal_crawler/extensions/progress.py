@@ -42,7 +42,7 @@ class ProgressBar:
     def from_crawler(cls, crawler: Crawler) -> ProgressBar:
         mode = str(crawler.settings.get("DGPORTAL_PROGRESS", "auto")).lower()
         if mode == "off" or (mode == "auto" and not sys.stderr.isatty()):
-            raise NotConfigured("progress bar off")
+            raise NotConfigured  # expected off-state: no "Disabled" warning
         ext = cls(crawler, Console(stderr=True))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)

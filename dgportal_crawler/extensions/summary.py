@@ -20,6 +20,8 @@ COLUMNS = (
     ("list pages", "list_pages"),
     ("listed", "listed"),
     ("stored", "stored"),
+    ("unchanged", "unchanged"),
+    ("withdrawn", "withdrawn"),
     ("duplicate", "duplicate"),
     ("failed", "failed"),
     ("fallback", "fallback"),
@@ -38,7 +40,7 @@ def summary_rows(stats: dict[str, Any], column_ids: list[str]) -> list[dict[str,
 def fallback_alerts(rows: list[dict[str, Any]], rate: float) -> list[str]:
     alerts = []
     for row in rows[:-1]:
-        fetched = row["stored"] + row["failed"] + row["duplicate"]
+        fetched = row["stored"] + row["unchanged"] + row["failed"] + row["duplicate"]
         if fetched and row["fallback"] / fetched > rate:
             alerts.append(
                 f"column {row['column']}: {row['fallback']} of {fetched} articles needed the "

@@ -22,6 +22,9 @@ MANIFEST_VERSION = 1
 #: Folders whose every file is covered, and single files covered when present.
 COVERED_FOLDERS = ("articles", "warc", "runs")
 COVERED_FILES = ("events.jsonl",)
+#: Left out: a run's log is still being written when its manifest is, and temp files are
+#: half-made replacements.
+EXCLUDED_SUFFIXES = (".log", ".tmp")
 
 
 def covered_files(site_folder: Path) -> list[str]:
@@ -31,7 +34,8 @@ def covered_files(site_folder: Path) -> list[str]:
     for folder in COVERED_FOLDERS:
         root = site_folder / folder
         if root.is_dir():
-            found += [p.relative_to(site_folder).as_posix() for p in root.rglob("*") if p.is_file()]
+            found += [p.relative_to(site_folder).as_posix() for p in root.rglob("*")
+                      if p.is_file() and not p.name.endswith(EXCLUDED_SUFFIXES)]
     return sorted(found)
 
 

@@ -339,3 +339,18 @@ def _field_line(name: str, value: Any) -> bytes:
 def _file_index(name: str, run_id: str) -> int:
     match = re.fullmatch(re.escape(run_id) + r"-(\d{5,})\.warc\.gz", name)
     return int(match.group(1)) if match else 0
+
+
+def repair_torn_tails(folder: Path) -> list[TornRecord]:
+    """Truncate each WARC file to its last complete record (after a killed run).
+
+    Every record that an archive line points to was complete before the line was written,
+    so cutting a torn tail loses nothing the archive refers to.
+    """
+    torn: list[TornRecord] = []
+    for _ in iter_records(folder, on_torn=torn.append):
+        pass
+    for record in torn:
+        with (Path(folder).parent / record.file).open("r+b") as fh:
+            fh.truncate(record.offset)
+    return torn

@@ -1,0 +1,173 @@
+"""Unattended runs over the replica (issue: an archive that loses nothing): incremental
+re-runs, revisions and withdrawals, verify, re-extraction from WARC, kill -9 and resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dgportal_crawler.replica import Replica, ReplicaServer
+from tests.conftest import REPLICA_ARTICLES, REPLICA_SEED, run_crawl
+
+SITE = "houjie"
+
+
+def lines_of(out: Path) -> list[dict]:
+    files = sorted((out / SITE / "articles").glob("*/*.jsonl"))
+    return [json.loads(raw) for f in files for raw in f.read_bytes().splitlines()]
+
+
+def events_of(out: Path) -> list[dict]:
+    path = out / SITE / "events.jsonl"
+    return [json.loads(raw) for raw in path.read_bytes().splitlines()] if path.exists() else []
+
+
+def reports_of(out: Path) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / SITE / "runs").glob("*.json"))]
+
+
+def dgportal(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dgportal_crawler", *args], capture_output=True,
+                          text=True, timeout=240, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def server():
+    with ReplicaServer(seed=REPLICA_SEED, articles=REPLICA_ARTICLES) as srv:
+        yield srv
+
+
+def test_second_run_on_an_unchanged_site_sends_few_requests_and_writes_nothing(server, tmp_path):
+    first = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
+    assert first.returncode == 0, first.stderr[-2000:]
+    first_requests = server.stats()["total"]
+    files_before = {p: p.read_bytes() for p in (tmp_path / SITE / "articles").rglob("*.jsonl")}
+    server.reset_stats()
+
+    second = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
+    assert second.returncode == 0, second.stderr[-2000:]
+    second_requests = server.stats()["total"]
+    assert second_requests <= 0.05 * first_requests, (second_requests, first_requests)
+    files_after = {p: p.read_bytes() for p in (tmp_path / SITE / "articles").rglob("*.jsonl")}
+    assert files_after == files_before  # not one line written
+    report = reports_of(tmp_path)[-1]
+    assert sum(c["new"] + c["updated"] for c in report["columns"].values()) == 0
+
+
+def test_edited_and_removed_articles_give_revisions_and_withdrawals(server, tmp_path):
+    assert run_crawl(tmp_path, SITE, "--base-url", server.base_url).returncode == 0
+    server.set_edition(2)
+    edition2 = Replica(seed=REPLICA_SEED, articles=REPLICA_ARTICLES, edition=2)
+    edited = {a["id"]: a for a in edition2.ground_truth(server.origin) if a["edition_changed"]}
+    removed = {a["id"] for a in edition2.removed_articles(server.origin)}
+    assert (len(edited), len(removed)) == (3, 2)
+
+    result = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--full")
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = lines_of(tmp_path)
+    revisions = [line for line in lines if line["revision"] == 2]
+    assert {line["id"] for line in revisions} == set(edited)
+    first_versions = {line["id"]: line for line in lines if line["revision"] == 1}
+    for line in revisions:
+        assert line["text"].split("\n") == edited[line["id"]]["paragraphs"]
+        assert line["previous_text_sha256"] == first_versions[line["id"]]["text_sha256"]
+    withdrawn = [e for e in events_of(tmp_path) if e["event"] == "withdrawn"]
+    assert {e["id"] for e in withdrawn} == removed
+    assert sorted(e["status"] for e in withdrawn) == [301, 404]
+    report = reports_of(tmp_path)[-1]
+    assert sum(c["withdrawn"] for c in report["columns"].values()) == 2
+    assert sum(c["updated"] for c in report["columns"].values()) == 3
+    assert dgportal("verify", str(tmp_path / SITE)).returncode == 0
+
+
+def test_verify_and_reextract_after_a_crawl(server, tmp_path):
+    assert run_crawl(tmp_path, SITE, "--base-url", server.base_url).returncode == 0
+    folder = str(tmp_path / SITE)
+    ok = dgportal("verify", folder)
+    assert ok.returncode == 0, ok.stdout
+    assert f"ok ({REPLICA_ARTICLES} lines" in ok.stdout
+
+    server.stop()  # re-extraction must not need the network
+    again = dgportal("reextract", folder)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"re-extracted {REPLICA_ARTICLES} articles from WARC: 0 differ, 0 failed" in again.stdout
+
+    path = next((tmp_path / SITE / "articles").glob("*/*.jsonl"))
+    path.write_bytes(path.read_bytes().replace(b'"revision":1', b'"revision":0', 1))
+    bad = dgportal("verify", folder)
+    assert bad.returncode == 1
+    assert "changed since manifest" in bad.stdout and "schema" in bad.stdout
+
+
+def _wait_for_lines(out: Path, count: int, proc: subprocess.Popen, limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return
+        files = list((out / SITE / "articles").glob("*/*.jsonl"))
+        if sum(f.read_bytes().count(b"\n") for f in files) >= count:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"no {count} lines within {limit}s")
+
+
+def test_kill_9_at_five_points_then_resume_loses_and_duplicates_nothing(server, replica, tmp_path):
+    slow = ["-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
+    args = [sys.executable, "-m", "dgportal_crawler", "crawl", SITE, "--base-url", server.base_url,
+            "--out", str(tmp_path), "--progress", "off", *slow]
+    kill_points = [0, 20, 55, 90, 130]  # lines already written when the run is killed
+    written_at_kill = []
+    for i, point in enumerate(kill_points):
+        proc = subprocess.Popen([*args, *(["--resume"] if i else [])], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for_lines(tmp_path, point, proc)
+        if point == 0:
+            time.sleep(0.3)  # still on list pages or the first articles
+        assert proc.poll() is None, f"run {i} finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        written_at_kill.append(len(lines_of(tmp_path)))
+        if i == 2:  # a line torn mid-write, as a kill can leave it
+            victim = sorted((tmp_path / SITE / "articles").glob("*/*.jsonl"))[-1]
+            with victim.open("ab") as handle:
+                handle.write(b'{"id":"houjie:torn","title":"half a li')
+
+    # each kill landed mid-crawl, and each resumed run made progress before it was killed
+    assert written_at_kill == sorted(written_at_kill) and written_at_kill[-1] < REPLICA_ARTICLES, written_at_kill
+    assert all(n >= p for n, p in zip(written_at_kill, kill_points, strict=True)), written_at_kill
+    final = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--resume")
+    assert final.returncode == 0, final.stderr[-2000:]
+    lines = lines_of(tmp_path)
+    ids = [line["id"] for line in lines]
+    truth = {a["id"]: a for a in replica.ground_truth(server.origin)}
+    assert len(ids) == len(set(ids)), "duplicated articles"
+    assert set(ids) == set(truth), f"lost: {sorted(set(truth) - set(ids))[:5]}"
+    for line in lines:
+        assert line["text"].split("\n") == truth[line["id"]]["paragraphs"]
+    assert any(e["event"] == "torn_line_repaired" for e in events_of(tmp_path))
+    print("lines written at each kill:", written_at_kill)
+    verified = dgportal("verify", str(tmp_path / SITE))
+    assert verified.returncode == 0, verified.stdout
+
+
+def test_a_second_crawl_of_the_same_archive_is_refused_while_one_runs(server, tmp_path):
+    args = [sys.executable, "-m", "dgportal_crawler", "crawl", SITE, "--base-url", server.base_url,
+            "--out", str(tmp_path), "--progress", "off", "-s", "DOWNLOAD_DELAY=0.05",
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+    first = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_lines(tmp_path, 1, first)
+        second = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
+        assert second.returncode == 2
+        assert f"another crawl is writing to {tmp_path / SITE} (pid {first.pid})" in second.stderr
+    finally:
+        first.kill()
+        first.wait()
