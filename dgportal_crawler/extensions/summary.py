@@ -4,6 +4,7 @@ fallback extractor too often (the site's template has probably changed)."""
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from rich.console import Console
@@ -15,6 +16,9 @@ from scrapy.exceptions import NotConfigured
 from dgportal_crawler.stats import per_column
 
 logger = logging.getLogger(__name__)
+
+#: Width of the table when stderr is not a terminal.
+SUMMARY_WIDTH = 120
 
 COLUMNS = (
     ("list pages", "list_pages"),
@@ -58,7 +62,9 @@ class RunSummary:
         if not crawler.settings.getbool("DGPORTAL_SUMMARY", True):
             raise NotConfigured("summary off")
         rate = crawler.settings.getfloat("DGPORTAL_FALLBACK_WARN_RATE", 0.05)
-        ext = cls(crawler, rate, Console(stderr=True, soft_wrap=True))
+        # Logs and cron mail are not terminals: give the table room instead of 80 columns.
+        console = Console(stderr=True, width=None if sys.stderr.isatty() else SUMMARY_WIDTH)
+        ext = cls(crawler, rate, console)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 

@@ -31,6 +31,12 @@ logger = logging.getLogger(__name__)
 ARTICLE_STATUSES = [301, 302, 303, 307, 308, 304, 404, 410]
 #: On-site redirects followed for one article before giving up.
 MAX_REDIRECTS = 5
+#: Answers some Guangdong portals give crawlers instead of pages: say so plainly.
+CHALLENGE_HINTS = {
+    f"http_{code}": " (the site may be challenging crawlers: slow down with -s DOWNLOAD_DELAY=5 "
+    "and set --contact; nothing was stored for this page)"
+    for code in (403, 412, 429, 521)
+}
 
 
 class ColumnSpider(scrapy.Spider):
@@ -154,7 +160,8 @@ class ColumnSpider(scrapy.Spider):
         if kind == "article":
             inc(self.crawler.stats, "dgportal/failed")
         inc(self.crawler.stats, f"dgportal/failed/{kind}/{reason}")
-        logger.error("%s page %s (column %s) failed: %s", kind, request.url, column, reason)
+        hint = CHALLENGE_HINTS.get(reason, "")
+        logger.error("%s page %s (column %s) failed: %s%s", kind, request.url, column, reason, hint)
 
 
 def _str_headers(response: Response) -> dict[str, str]:
