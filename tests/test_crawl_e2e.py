@@ -100,3 +100,11 @@ def test_columns_and_dates_select_a_subset(replica_server, truth, tmp_path):
                 if a["column"] in ("czjs", "sqdt") and "2021-01-01" <= a["published_at"][:10] <= "2022-12-31"}
     assert expected, "the replica should have articles in that range"
     assert {line["id"] for line in result.lines()} == expected
+
+
+def test_demo_starts_its_own_replica_and_crawls_it(tmp_path):
+    result = run_crawl(tmp_path, "houjie", "--demo", "--demo-articles", "40")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "demo: serving the replica at http://127.0.0.1:" in result.stderr
+    assert len(result.lines()) == 40
+    assert "│ total" in result.stderr and "40 │" in result.stderr

@@ -19,7 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from dgportal_crawler.crawlplan import CrawlPlan, make_plan
-from dgportal_crawler.extract import parse_list_page
+from dgportal_crawler.extract import ExtractionError, parse_list_page
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import Column, SiteProfile, load_profile
 from dgportal_crawler.runinfo import new_run_id
@@ -75,10 +75,16 @@ class ColumnSpider(scrapy.Spider):
     def parse_list(self, response: Response, column: Column, page: int) -> Iterator[Any]:
         stats = self.crawler.stats
         inc(stats, column_key(column.id, "list_pages"))
-        listing = parse_list_page(
-            response.body, url=response.url, profile=self.profile, template=column.template,
-            headers=_str_headers(response),
-        )
+        try:
+            listing = parse_list_page(
+                response.body, url=response.url, profile=self.profile, template=column.template,
+                headers=_str_headers(response),
+            )
+        except ExtractionError as exc:
+            inc(stats, column_key(column.id, "list_failed"))
+            inc(stats, "dgportal/failed/list/unreadable")
+            logger.error("list page %s of column %s is unreadable: %s", response.url, column.id, exc)
+            return
         if not listing.template_matched:
             inc(stats, column_key(column.id, "list_template_miss"))
             logger.warning(

@@ -127,3 +127,13 @@ def test_start_requests_one_list_per_chosen_column():
         "https://www.dg.gov.cn/houjie/xwzx/sqdt/list.shtml",
         "https://www.dg.gov.cn/houjie/tsjh/czjs/index.html",
     ]
+
+
+def test_an_empty_list_page_is_counted_not_a_crash(caplog):
+    spider = make_spider()
+    column = spider.profile.column("czjs")
+    url = spider.profile.list_url(column)
+    response = HtmlResponse(url=url, body=b"", headers={"Content-Type": "text/html"})
+    assert list(spider.parse_list(response, column=column, page=1)) == []
+    assert spider.crawler.stats.get_value("dgportal/column/czjs/list_failed") == 1
+    assert "is unreadable" in caplog.text

@@ -1,0 +1,82 @@
+"""Plain-text captures: a page as a browser rendered and saved it as text.
+
+A capture has no markup, so its structure comes from the furniture itself: every line goes
+through the line rules; the title is the last content line before the info line (发布日期…),
+the body runs from after the info line to the first footer line, and the toolbar's page
+announcement (``已打开{page title}页面…``) names the columns. Content lines outside the body
+(before the title, after the footer began) are counted as ``outside_body``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dgportal_crawler.extract.boilerplate import classify_lines, line_key
+from dgportal_crawler.extract.draft import Draft, finish, title_strip_names
+from dgportal_crawler.extract.errors import ExtractionError
+from dgportal_crawler.extract.lines import FURNITURE_READERS
+from dgportal_crawler.extract.metadata import column_path_from_title
+from dgportal_crawler.extract.templates import site_names
+from dgportal_crawler.items import ExtractedArticle
+from dgportal_crawler.profile import SiteProfile
+
+#: Removal count name of content-looking lines outside the article (navigation link texts).
+OUTSIDE_BODY = "outside_body"
+_ANNOUNCED_TITLE = re.compile(r"^已打开(?P<title>.+?)页面\s*,")
+
+
+def extract_capture(
+    text: str, *, url: str | None = None, profile: SiteProfile | None = None
+) -> ExtractedArticle:
+    """Extract an article from a plain-text capture; ExtractionError if it holds none.
+
+    ``url`` is where the capture was taken (the caller keeps it for provenance; a text capture
+    has no links to resolve). Without a ``profile`` the site's time zone is Asia/Shanghai and
+    the last segment of the announced page title is taken as the site name.
+    """
+    del url  # accepted for symmetry with extract_article
+    if not isinstance(text, str) or not text.strip():
+        raise ExtractionError("empty capture")
+    draft = Draft("capture")
+    lines = classify_lines(text.splitlines(), draft.removed)
+    info = next((i for i, (rule, _) in enumerate(lines) if rule == "info_line"), None)
+    title_at = _title_index(lines, info)
+    if title_at is None:
+        raise ExtractionError("capture holds no content line")
+    draft.title = lines[title_at][1]
+    start = title_at + 1 if info is None else max(info, title_at) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i][0] == "footer_field"), len(lines))
+    for index, (rule, line) in enumerate(lines):
+        if rule in FURNITURE_READERS:
+            FURNITURE_READERS[rule](draft, line)
+        elif rule is None and index != title_at:
+            if start <= index < end:
+                draft.paragraphs.append(line)
+            else:
+                draft.removed[OUTSIDE_BODY] += 1
+    if info is None:
+        draft.warnings.append("no info line (发布日期/来源) in the capture")
+    draft.column_path = _announced_columns(lines, profile, draft.title)
+    return finish(draft, profile, title_strip_names(profile, []))
+
+
+def _title_index(lines: list[tuple[str | None, str]], info: int | None) -> int | None:
+    """The last content line before the info line, else the first content line."""
+    content = [i for i, (rule, _) in enumerate(lines) if rule is None]
+    before = [i for i in content if info is not None and i < info]
+    if before:
+        return before[-1]
+    return content[0] if content else None
+
+
+def _announced_columns(
+    lines: list[tuple[str | None, str]], profile: SiteProfile | None, title: str
+) -> list[str]:
+    """Column path from the page title the toolbar announced, if it announced one."""
+    for rule, line in lines:
+        match = _ANNOUNCED_TITLE.match(line_key(line)) if rule == "toolbar_announcement" else None
+        if match:
+            page_title = match.group("title")
+            names = site_names(profile) or {line_key(page_title.split("_")[-1])}
+            return column_path_from_title(page_title, names, title)
+    return []
