@@ -38,7 +38,9 @@ def article_from_saved(
         status=0, headers={}, body=data, fetched_at=None,
     )
     if text_format == "text":
-        extracted = extract_capture(decode_html(data).text, url=url, profile=profile)
+        decoded = decode_html(data)
+        extracted = extract_capture(decoded.text, url=url, profile=profile)
+        extracted.extraction.encoding = decoded.record()
     else:
         extracted = extract_article(data, url=url or "", profile=profile, template=page.template)
     article = _with_provenance(extracted, page, profile, None)

@@ -36,6 +36,8 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--resume", action="store_true",
                       help="continue an interrupted run (Scrapy JOBDIR; after a kill, the archive)")
     p.add_argument("--no-warc", action="store_true", help="do not keep WARC captures")
+    p.add_argument("--attachments", action="store_true",
+                   help="also fetch attachments (pdf, doc, xls …) so the WARC keeps them")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto")
     p.add_argument("-v", "--verbose", action="store_true", help="show the full log on stderr")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",

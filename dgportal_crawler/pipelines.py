@@ -3,7 +3,8 @@
 ``AnswerPipeline`` (what a non-200 answer means: unchanged, withdrawn, failed) →
 ``ExtractPipeline`` (page bytes → Article) → ``ValidatePipeline`` (refuse what is not an
 article) → ``DedupePipeline`` (one line per article per run) → ``RevisionPipeline`` (new,
-changed or unchanged since the last run) → ``StorePipeline`` (the JSONL line, then the state).
+changed or unchanged since the last run) → ``StorePipeline`` (the JSONL line, then the state)
+→ ``AttachmentPipeline`` (optional: fetch attachments so the WARC keeps them).
 
 Every drop says why in its ``DropItem`` message and counts under ``dgportal/``, per column.
 """
@@ -14,8 +15,10 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
+from scrapy.utils.misc import load_object
 
 from dgportal_crawler.assemble import article_from_page
 from dgportal_crawler.extensions.archive import ArchiveSession
@@ -157,6 +160,43 @@ class StorePipeline(_Component):
             session.lines.append(item.to_dict())
             _record(session.state, item)
             self.count(item.column, "stored")
+        return item
+
+
+class AttachmentPipeline(_Component):
+    """With ``DGPORTAL_ATTACHMENTS`` on, fetches each stored article's attachments (pdf, doc,
+    xls …) once, through the downloader, so robots.txt and politeness apply and the WARC
+    capture keeps their bytes. The article line already names them; nothing else is written."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.fetched: set[str] = set()
+        self.errors = tuple(load_object(e) if isinstance(e, str) else e
+                            for e in crawler.settings.getlist("RETRY_EXCEPTIONS"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AttachmentPipeline:
+        if not crawler.settings.getbool("DGPORTAL_ATTACHMENTS"):
+            raise NotConfigured
+        return cls(crawler)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        for attachment in item.attachments:
+            url = attachment["url"]
+            if url in self.fetched:
+                continue
+            self.fetched.add(url)
+            request = Request(url, meta={"dgportal_kind": "attachment", "dgportal_column": item.column})
+            try:
+                response = await self.crawler.engine.download_async(request)
+            except (IgnoreRequest, *self.errors) as exc:
+                self.count(item.column, "attachment_failed")
+                logger.warning("attachment %s of %s not fetched: %s", url, item.id, exc)
+                continue
+            counter = "attachments" if response.status == 200 else "attachment_failed"
+            self.count(item.column, counter)
         return item
 
 

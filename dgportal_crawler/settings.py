@@ -22,6 +22,7 @@ DGPORTAL_RECHECK_DAYS = 30  # re-check known articles published within this many
 DGPORTAL_STOP_AFTER_SEEN_PAGES = 1  # stop paging a column after this many all-known list pages
 DGPORTAL_WARC = True  # keep every request/response in <root>/<site>/warc/
 DGPORTAL_WARC_MAX_BYTES = 100 * 2**20  # start a new WARC file past this size
+DGPORTAL_ATTACHMENTS = False  # also fetch attachments (pdf, doc …) so the WARC keeps them
 
 ITEM_PIPELINES = {
     "dgportal_crawler.pipelines.AnswerPipeline": 50,
@@ -30,6 +31,7 @@ ITEM_PIPELINES = {
     "dgportal_crawler.pipelines.DedupePipeline": 300,
     "dgportal_crawler.pipelines.RevisionPipeline": 400,
     "dgportal_crawler.pipelines.StorePipeline": 800,
+    "dgportal_crawler.pipelines.AttachmentPipeline": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
     "dgportal_crawler.middlewares.FetchTimeMiddleware": 950,

@@ -171,3 +171,19 @@ def test_a_second_crawl_of_the_same_archive_is_refused_while_one_runs(server, tm
     finally:
         first.kill()
         first.wait()
+
+
+def test_attachments_are_kept_in_warc_when_asked(server, replica, tmp_path):
+    from dgportal_crawler.store.warc import iter_responses
+
+    result = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--columns", "tzgg", "--attachments")
+    assert result.returncode == 0, result.stderr[-2000:]
+    wanted = {att["url"] for a in replica.ground_truth(server.origin) if a["column"] == "tzgg"
+              for att in a["attachments"]}
+    assert wanted, "notices should carry attachments"
+    captured = {url: body for _, url, status, _, body in iter_responses(tmp_path / SITE / "warc") if status == 200}
+    assert wanted <= set(captured)
+    assert all(captured[url][:4] in (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0") for url in wanted)
+    assert any(url.endswith("/robots.txt") for url in captured)
+    report = reports_of(tmp_path)[-1]
+    assert report["totals"]["dgportal/attachments"] == len(wanted)

@@ -108,3 +108,41 @@ def test_demo_starts_its_own_replica_and_crawls_it(tmp_path):
     assert "demo: serving the replica at http://127.0.0.1:" in result.stderr
     assert len(result.lines()) == 40
     assert "│ total" in result.stderr and "40 │" in result.stderr
+
+
+def test_a_changed_template_falls_back_loudly_and_loses_nothing(tmp_path):
+    from dgportal_crawler.replica import Replica, ReplicaServer
+
+    with ReplicaServer(seed=7, articles=60, degraded=0.3) as server:
+        result = run_crawl(tmp_path, "houjie", "--base-url", server.base_url)
+        truth = {a["id"]: a for a in Replica(seed=7, articles=60, degraded=0.3).ground_truth(server.origin)}
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.lines()
+    assert {line["id"] for line in lines} == set(truth)
+    fallback = [line for line in lines if line["extraction"]["method"] == "fallback"]
+    assert {line["id"] for line in fallback} == {i for i, a in truth.items() if a["variant"] == "degraded"}
+    for line in fallback:
+        assert line["text"].split("\n") == truth[line["id"]]["paragraphs"]
+    alerts = [ln for ln in result.stderr.splitlines() if "needed the fallback extractor" in ln]
+    columns_over = {c for c in ("hjyw", "tzgg", "czjs", "fttd", "sqdt", "zcjd")
+                    if sum(1 for ln in fallback if ln["column"] == c)
+                    > 0.05 * sum(1 for ln in lines if ln["column"] == c)}
+    assert columns_over, "the replica should degrade enough pages to trip the alarm"
+    for column in columns_over:
+        assert any(f"column {column}:" in ln for ln in alerts), column
+
+
+def test_pages_in_gbk_and_other_charsets_are_decoded_right(tmp_path):
+    from dgportal_crawler.replica import Replica, ReplicaServer
+
+    with ReplicaServer(seed=11, articles=60, encodings=True) as server:
+        replica = Replica(seed=11, articles=60, encodings=True)
+        truth = {a["id"]: a for a in replica.ground_truth(server.origin)}
+        result = run_crawl(tmp_path, "houjie", "--base-url", server.base_url, "--columns", "sqdt")
+    assert result.returncode == 0, result.stderr[-3000:]
+    encoded = [line for line in result.lines() if truth[line["id"]]["variant"] == "encoded"]
+    assert encoded, "the legacy column should have pages in other encodings"
+    for line in encoded:
+        assert line["text"].split("\n") == truth[line["id"]]["paragraphs"], line["id"]
+        assert line["title"] == truth[line["id"]]["title"]
+        assert line["extraction"]["encoding"]["charset"] in ("gb18030", "utf-8", "utf-8-sig")

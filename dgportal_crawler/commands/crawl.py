@@ -152,6 +152,7 @@ def crawl_settings(
         "DGPORTAL_PROGRESS": args.progress,
         "DGPORTAL_MODE": "full" if args.full else "resume" if args.resume else "incremental",
         "DGPORTAL_WARC": not args.no_warc,
+        "DGPORTAL_ATTACHMENTS": args.attachments,
         "LOG_FILE": str(log_dir / f"{run_id}.log"),
         "LOG_FILE_APPEND": False,
     }

@@ -10,6 +10,7 @@ announcement (``已打开{page title}页面…``) names the columns. Content lin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from dgportal_crawler.extract.boilerplate import classify_lines, line_key
 from dgportal_crawler.extract.draft import Draft, finish, title_strip_names
@@ -17,7 +18,7 @@ from dgportal_crawler.extract.errors import ExtractionError
 from dgportal_crawler.extract.lines import FURNITURE_READERS
 from dgportal_crawler.extract.metadata import column_path_from_title
 from dgportal_crawler.extract.templates import site_names
-from dgportal_crawler.items import ExtractedArticle
+from dgportal_crawler.items import ExtractedArticle, Image
 from dgportal_crawler.profile import SiteProfile
 
 #: Removal count name of content-looking lines outside the article (navigation link texts).
@@ -47,8 +48,8 @@ def extract_capture(
     start = title_at + 1 if info is None else max(info, title_at) + 1
     end = next((i for i in range(start, len(lines)) if lines[i][0] == "footer_field"), len(lines))
     for index, (rule, line) in enumerate(lines):
-        if rule in FURNITURE_READERS:
-            FURNITURE_READERS[rule](draft, line)
+        if rule in CAPTURE_READERS:
+            CAPTURE_READERS[rule](draft, line)
         elif rule is None and index != title_at:
             if start <= index < end:
                 draft.paragraphs.append(line)
@@ -58,6 +59,22 @@ def extract_capture(
         draft.warnings.append("no info line (发布日期/来源) in the capture")
     draft.column_path = _announced_columns(lines, profile, draft.title)
     return finish(draft, profile, title_strip_names(profile, []))
+
+
+def _image_from_filename(draft: Draft, line: str) -> None:
+    """A capture shows an image only by its file name: keep it in ``images`` (the name stands
+    for the URL, which a text capture does not have)."""
+    name = line.strip()
+    if name and all(image.url != name for image in draft.images):
+        draft.images.append(Image(url=name, alt=""))
+
+
+#: Furniture lines that still tell something, in a capture: the HTML readers, plus image
+#: file names (on an HTML page the <img> itself is kept instead).
+CAPTURE_READERS: dict[str, Callable[[Draft, str], None]] = {
+    **FURNITURE_READERS,
+    "image_filename": _image_from_filename,
+}
 
 
 def _title_index(lines: list[tuple[str | None, str]], info: int | None) -> int | None:

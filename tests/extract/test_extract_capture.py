@@ -15,15 +15,14 @@ from dgportal_crawler.profile import SiteProfile
 
 TITLE = "一把手访谈|寮厦：今年计划投4000万推进乡村振兴"
 FIRST = "访谈嘉宾：寮厦社区党委书记 詹静"
-LAST = (
-    "二是充分发挥龙头企业的带动作用，扎实推进产业链招商。紧抓上市企业鼎泰高科、“厚街时光”项目、"
-    "辖区鞋业、皮革、机械企业集群化的带动作用，以商引商、以链引商，引进更多高新科技企业、文化产业、"
-    "产业链配套的优势产业，为社区高质量发展蓄势添能。"
-)
+# The last paragraph, checked by its opening and closing words (we keep no copy of the text).
+LAST_START, LAST_END = "二是充分发挥龙头企业的带动作用，", "为社区高质量发展蓄势添能。"
 
 
 @pytest.fixture(scope="module")
 def capture_text() -> str:
+    if not SEED_CAPTURE.exists():
+        pytest.skip(f"the shared seed capture is not beside the checkout ({SEED_CAPTURE})")
     return SEED_CAPTURE.read_text(encoding="utf-8")
 
 
@@ -35,7 +34,7 @@ def test_seed_capture(capture_text: str, houjie: SiteProfile) -> None:
     assert a.source == "本网"
     assert a.script_original == "hant"
     assert a.paragraphs[0] == FIRST
-    assert a.paragraphs[-1] == LAST
+    assert a.paragraphs[-1].startswith(LAST_START) and a.paragraphs[-1].endswith(LAST_END)
     assert len(a.paragraphs) == 20
     assert "访谈记录" in a.paragraphs
     assert a.column_path == ["图说厚街", "城镇建设"]
