@@ -174,7 +174,7 @@ def test_a_second_crawl_of_the_same_archive_is_refused_while_one_runs(server, tm
 
 
 def test_attachments_are_kept_in_warc_when_asked(server, replica, tmp_path):
-    from dgportal_crawler.store.warc import iter_responses
+    from dgportal_crawler.store.warc_read import iter_responses
 
     result = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--columns", "tzgg", "--attachments")
     assert result.returncode == 0, result.stderr[-2000:]

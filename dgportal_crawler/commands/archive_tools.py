@@ -23,7 +23,7 @@ from dgportal_crawler.store import JsonlArchive
 from dgportal_crawler.store.jsonl import encode_line
 from dgportal_crawler.store.state import rebuild_state
 from dgportal_crawler.store.verify import verify_archive
-from dgportal_crawler.store.warc import iter_responses
+from dgportal_crawler.store.warc_read import iter_responses
 
 #: Fields compared by ``reextract``: what extraction decides, not when or how it was fetched.
 EXTRACTED_FIELDS = ("title", "title_original", "published_at", "published_precision", "source",

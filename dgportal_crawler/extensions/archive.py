@@ -27,7 +27,8 @@ from dgportal_crawler.store import JsonlArchive
 from dgportal_crawler.store.jsonl import encode_line
 from dgportal_crawler.store.manifest import write_manifest
 from dgportal_crawler.store.state import StateStore
-from dgportal_crawler.store.warc import WarcArchive, repair_torn_tails
+from dgportal_crawler.store.warc import WarcArchive
+from dgportal_crawler.store.warc_read import repair_torn_tails
 
 logger = logging.getLogger(__name__)
 

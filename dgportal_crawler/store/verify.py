@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from dgportal_crawler.store.manifest import MANIFEST_NAME, covered_files, file_digest
-from dgportal_crawler.store.warc import TornRecord, WarcError, iter_records, read_warc_record
+from dgportal_crawler.store.warc import TornRecord, WarcError
+from dgportal_crawler.store.warc_read import iter_records, read_warc_record
 
 try:
     import jsonschema

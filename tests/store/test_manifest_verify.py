@@ -14,7 +14,8 @@ import pytest
 from dgportal_crawler.store import verify
 from dgportal_crawler.store.manifest import write_manifest
 from dgportal_crawler.store.verify import Problem, verify_archive
-from dgportal_crawler.store.warc import WarcArchive, iter_records
+from dgportal_crawler.store.warc import WarcArchive
+from dgportal_crawler.store.warc_read import iter_records
 
 FIXED = datetime(2026, 11, 25, 17, 30, 8, tzinfo=UTC)
 U1, U2 = "https://www.dg.gov.cn/houjie/a/post_1.html", "https://www.dg.gov.cn/houjie/a/post_2.html"

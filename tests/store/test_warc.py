@@ -13,16 +13,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from dgportal_crawler.store.warc import (
-    TornRecord,
-    WarcArchive,
-    WarcError,
-    WarcRef,
-    iter_records,
-    iter_responses,
-    read_record,
-    read_warc_record,
-)
+from dgportal_crawler.store.warc import TornRecord, WarcArchive, WarcError, WarcRef
+from dgportal_crawler.store.warc_read import iter_records, iter_responses, read_record, read_warc_record
 
 URL = "https://www.dg.gov.cn/houjie/tsjh/czjs/content/post_{n}.html"
 BODY = "<html><body><p>厚街镇完成新一批道路提升工程 {n}</p></body></html>"
