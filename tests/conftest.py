@@ -34,10 +34,10 @@ class CrawlResult:
         return [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines()]
 
 
-def run_crawl(out: Path, *args: str, timeout: float = 240) -> CrawlResult:
+def run_crawl(out: Path, *args: str, timeout: float = 240, progress: str = "off") -> CrawlResult:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "dgportal_crawler", "crawl", *args, "--out", str(out), "--progress", "off"],
+        [sys.executable, "-m", "dgportal_crawler", "crawl", *args, "--out", str(out), "--progress", progress],
         capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL,
     )
     return CrawlResult(proc.returncode, proc.stdout, proc.stderr, out)

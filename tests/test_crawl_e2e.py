@@ -103,9 +103,12 @@ def test_columns_and_dates_select_a_subset(replica_server, truth, tmp_path):
 
 
 def test_demo_starts_its_own_replica_and_crawls_it(tmp_path):
-    result = run_crawl(tmp_path, "houjie", "--demo", "--demo-articles", "40")
+    result = run_crawl(tmp_path, "houjie", "--demo", "--demo-articles", "40", progress="on")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "demo: serving the replica at http://127.0.0.1:" in result.stderr
+    frames = result.stderr.replace("\r", "\n").splitlines()
+    bars = [f for f in frames if f.startswith("crawling")]
+    assert bars and "40/40 articles" in bars[-1], bars[-3:]
     assert len(result.lines()) == 40
     assert "│ total" in result.stderr and "40 │" in result.stderr
 
