@@ -1,7 +1,8 @@
 """The ``dgportal`` command. ``main(argv) -> int`` parses arguments once and dispatches.
 
-Exit codes: 0 success; 1 the job ran but something failed (see the summary and the run
-log); 2 bad input (unknown column, bad date, unreadable profile, unreachable base URL …).
+Exit codes: 0 success; 1 the job ran but something failed or needs a look (failed pages,
+a column that needed the fallback extractor too often); 2 bad input (unknown column, bad
+date, unreadable profile, unreachable base URL …).
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def _add_archive_tools(sub: argparse._SubParsersAction) -> None:
 def _add_columns(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("columns", help="list a site's columns and their list URLs")
     p.add_argument("site", help="built-in site name (houjie) or path to a profile .toml")
+    p.add_argument("--base-url", help="show the list URLs under this base URL")
     p.set_defaults(handler=_lazy("dgportal_crawler.commands.info", "columns"))
 
 

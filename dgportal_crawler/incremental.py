@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -125,11 +126,12 @@ class IncrementalMiddleware:
                 continue
             if not (self.mode == "full" or self._young(row.published_at)):
                 continue
-            column = spider.profile.column_for_url(row.url)
+            url = rebase(row.url, spider.profile.base_url)
+            column = spider.profile.column_for_url(url)
             day = _day(row.published_at)
             if column is None or column.id not in columns or not spider.plan.in_range(day):
                 continue
-            yield _conditional(spider.article_request(row.url, column), row)
+            yield _conditional(spider.article_request(url, column), row)
 
     # -- helpers ---------------------------------------------------------------------------
     def _id(self, url: str) -> str:
@@ -145,6 +147,14 @@ class IncrementalMiddleware:
         if day is None:
             return True  # unknown age: re-check rather than miss an edit
         return (self.clock().date() - day).days <= self.recheck_days
+
+
+def rebase(url: str, base_url: str) -> str:
+    """The stored URL on the host being crawled now. The archive keys articles by id, so
+    a run against a mirror, a moved host or a replica on another port re-checks the same
+    article where it can be reached today."""
+    stored, base = urlsplit(url), urlsplit(base_url)
+    return urlunsplit(stored._replace(scheme=base.scheme, netloc=base.netloc))
 
 
 def _day(published_at: str | None) -> dt.date | None:

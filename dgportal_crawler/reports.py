@@ -43,6 +43,7 @@ def build_run_report(spider: Any, stats: dict[str, Any], reason: str, *, started
             "until": plan.until.isoformat() if plan.until else None,
             "base_url": spider.profile.base_url,
             "profile": spider.profile.source,
+            "mode": spider.settings.get("DGPORTAL_MODE"),
         },
         "versions": {"dgportal-crawler": __version__, "scrapy": scrapy.__version__,
                      "python": platform.python_version()},

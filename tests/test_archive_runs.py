@@ -187,3 +187,40 @@ def test_attachments_are_kept_in_warc_when_asked(server, replica, tmp_path):
     assert any(url.endswith("/robots.txt") for url in captured)
     report = reports_of(tmp_path)[-1]
     assert report["totals"]["dgportal/attachments"] == len(wanted)
+
+
+def test_full_run_against_a_moved_host_rechecks_where_the_site_is_now(tmp_path):
+    """The archive was made from one replica port; the site moved (another port) and lost two
+    articles: the re-check must go to the new host and find the withdrawals."""
+    with ReplicaServer(seed=REPLICA_SEED, articles=40) as old:
+        assert run_crawl(tmp_path, SITE, "--base-url", old.base_url).returncode == 0
+    with ReplicaServer(seed=REPLICA_SEED, articles=40, edition=2) as new:
+        result = run_crawl(tmp_path, SITE, "--base-url", new.base_url, "--full")
+        removed = {a["id"] for a in Replica(seed=REPLICA_SEED, articles=40, edition=2).removed_articles(new.origin)}
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Connection was refused" not in result.stderr
+    assert {e["id"] for e in events_of(tmp_path) if e["event"] == "withdrawn"} == removed
+
+
+def test_rebuilt_state_remembers_withdrawals(server, tmp_path):
+    assert run_crawl(tmp_path, SITE, "--base-url", server.base_url).returncode == 0
+    server.set_edition(2)
+    assert run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--full").returncode == 0
+    (tmp_path / SITE / "state.sqlite").unlink()
+    rebuilt = dgportal("rebuild-state", str(tmp_path / SITE))
+    assert rebuilt.returncode == 0 and ", 2 withdrawn" in rebuilt.stdout, rebuilt.stdout + rebuilt.stderr
+    assert run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--full").returncode == 0
+    assert len([e for e in events_of(tmp_path) if e["event"] == "withdrawn"]) == 2  # not reported again
+
+
+def test_archive_tools_survive_a_damaged_line(server, tmp_path):
+    assert run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--columns", "czjs").returncode == 0
+    victim = sorted((tmp_path / SITE / "articles").glob("*/*.jsonl"))[0]
+    with victim.open("ab") as handle:
+        handle.write(b'{"broken":\n')
+    folder = str(tmp_path / SITE)
+    for command in (["verify", folder], ["rebuild-state", folder], ["reextract", folder]):
+        result = dgportal(*command)
+        assert result.returncode == 1, command
+        assert "Traceback" not in result.stderr, command
+        assert f"{victim.name}:" in result.stdout + result.stderr, command

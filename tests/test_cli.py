@@ -69,7 +69,7 @@ def test_unreachable_base_url(capsys, tmp_path):
 
 def test_bad_base_url_scheme(capsys, tmp_path):
     code, _, err = run(capsys, "crawl", "houjie", "--base-url", "ftp://x/", "--out", str(tmp_path))
-    assert code == 2 and "site.base_url: 'ftp://x/' is not an http(s) URL" in err
+    assert code == 2 and "--base-url: 'ftp://x/' is not an http(s) URL" in err
 
 
 def test_bad_setting_override(capsys, tmp_path):
@@ -90,3 +90,19 @@ def test_usage_errors_exit_2(capsys):
         main(["crawl"])
     assert info.value.code == 2
     assert "the following arguments are required: site" in capsys.readouterr().err
+
+
+def test_bad_base_url_is_blamed_on_the_option_not_the_profile(capsys, tmp_path):
+    code, _, err = run(capsys, "crawl", "houjie", "--base-url", "not-a-url", "--out", str(tmp_path))
+    assert (code, err.strip()) == (2, "dgportal: error: --base-url: 'not-a-url' is not an http(s) URL")
+
+
+def test_demo_and_base_url_together_are_refused(capsys, tmp_path):
+    code, _, err = run(capsys, "crawl", "houjie", "--demo", "--base-url", "http://127.0.0.1:1/houjie/",
+                       "--out", str(tmp_path))
+    assert code == 2 and "--demo crawls its own replica" in err
+
+
+def test_columns_under_another_base_url(capsys):
+    code, out, _ = run(capsys, "columns", "houjie", "--base-url", "http://127.0.0.1:8800/houjie/")
+    assert code == 0 and out.splitlines()[0].endswith("\thttp://127.0.0.1:8800/houjie/xwzx/hjyw/index.html")

@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import gzip
 import json
+import sys
 import zlib
 from collections import Counter
 from importlib import resources
@@ -20,7 +21,8 @@ from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.store import JsonlArchive
-from dgportal_crawler.store.jsonl import encode_line
+from dgportal_crawler.store.events import iter_events, replay_withdrawals
+from dgportal_crawler.store.jsonl import BadLine, encode_line
 from dgportal_crawler.store.state import rebuild_state
 from dgportal_crawler.store.verify import verify_archive
 from dgportal_crawler.store.warc_read import iter_responses
@@ -41,14 +43,16 @@ def site_folder(value: str) -> Path:
     if not folder.is_dir():
         raise CommandError(f"{folder}: no such archive folder (expected <root>/<site>, e.g. archive/houjie)")
     if not (folder / "articles").is_dir():
-        raise CommandError(f"{folder}: not a site archive (no articles/ folder inside)")
+        sites = sorted(p.name for p in folder.iterdir() if (p / "articles").is_dir())
+        hint = f"; did you mean {', '.join(str(folder / s) for s in sites)}?" if sites else ""
+        raise CommandError(f"{folder}: not a site archive (no articles/ folder inside){hint}")
     return folder
 
 
 def verify(args: argparse.Namespace) -> int:
     folder = site_folder(args.folder)
     problems = verify_archive(folder, load_schema())
-    lines = sum(1 for _ in JsonlArchive(folder.parent, folder.name))
+    lines = sum(1 for _ in JsonlArchive(folder.parent, folder.name).iter_lines(on_bad=lambda bad: None))
     if problems:
         for problem in problems:
             print(problem)
@@ -62,12 +66,23 @@ def rebuild(args: argparse.Namespace) -> int:
     folder = site_folder(args.folder)
     lines = JsonlArchive(folder.parent, folder.name)
     torn = lines.repair()
-    store = rebuild_state(folder / "state.sqlite", iter(lines))
+    bad: list[BadLine] = []
+    store = rebuild_state(folder / "state.sqlite", lines.iter_lines(on_bad=bad.append))
     count = len(store.known_ids())
+    withdrawn = replay_withdrawals(store, iter_events(folder))
     store.close()
-    print(f"{folder / 'state.sqlite'}: rebuilt from the archive, {count} articles"
+    print(f"{folder / 'state.sqlite'}: rebuilt from the archive, {count} articles, {withdrawn} withdrawn"
           + (f" ({len(torn)} torn line(s) repaired first)" if torn else ""))
-    return 0
+    return _report_bad_lines(bad)
+
+
+def _report_bad_lines(bad: list[BadLine]) -> int:
+    """Damaged lines were skipped: say where, and exit 1 so a script notices."""
+    for line in bad:
+        print(f"{line.path}:{line.line}: skipped, not a JSON object ({line.problem})", file=sys.stderr)
+    if bad:
+        print(f"{len(bad)} damaged line(s) skipped; `dgportal verify` lists all problems", file=sys.stderr)
+    return 1 if bad else 0
 
 
 def _decoded_body(headers: dict[str, str], body: bytes) -> bytes:
@@ -80,9 +95,9 @@ def _decoded_body(headers: dict[str, str], body: bytes) -> bytes:
     return body
 
 
-def _latest_lines(folder: Path) -> dict[str, dict[str, Any]]:
+def _latest_lines(folder: Path, bad: list[BadLine]) -> dict[str, dict[str, Any]]:
     latest: dict[str, dict[str, Any]] = {}
-    for line in JsonlArchive(folder.parent, folder.name):
+    for line in JsonlArchive(folder.parent, folder.name).iter_lines(on_bad=bad.append):
         if line["id"] not in latest or line["revision"] > latest[line["id"]]["revision"]:
             latest[line["id"]] = line
     return latest
@@ -102,7 +117,8 @@ def _page_from_record(profile: SiteProfile, site: str, url: str, status: int,
 def reextract(args: argparse.Namespace) -> int:
     folder = site_folder(args.folder)
     profile = profile_or_error(args.profile or folder.name)
-    latest = _latest_lines(folder)
+    bad: list[BadLine] = []
+    latest = _latest_lines(folder, bad)
     changed: Counter[str] = Counter()
     compared = differing = failed = 0
     with contextlib.ExitStack() as stack:
@@ -133,4 +149,4 @@ def reextract(args: argparse.Namespace) -> int:
     print(f"re-extracted {compared} articles from WARC: {differing} differ, {failed} failed")
     for field, count in changed.most_common():
         print(f"  {field}: {count}")
-    return 1 if failed else 0
+    return max(1 if failed else 0, _report_bad_lines(bad))

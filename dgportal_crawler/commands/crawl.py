@@ -26,6 +26,7 @@ from dgportal_crawler.commands import CommandError
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.crawlplan import CrawlArgumentError, make_plan
 from dgportal_crawler.extensions.archive import OPEN_MARKER
+from dgportal_crawler.extensions.summary import fallback_alerts, summary_rows
 from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.runinfo import new_run_id
 from dgportal_crawler.spiders.columns import spider_class_for
@@ -37,6 +38,8 @@ JOB_FOLDER = "job"
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.demo and args.base_url:
+        raise CommandError("--demo crawls its own replica; drop --base-url (or --demo)")
     profile = profile_or_error(args.site, args.base_url)
     try:
         make_plan(profile, args.columns, args.since, args.until)
@@ -52,9 +55,16 @@ def run(args: argparse.Namespace) -> int:
         stats = _crawl(settings, profile, args)
         if stats.get("finish_reason") == "finished":
             shutil.rmtree(site_dir / JOB_FOLDER, ignore_errors=True)
+    print(f"archive: {site_dir}", file=sys.stderr)
     failed = int(stats.get("dgportal/failed", 0))
     finished = stats.get("finish_reason") == "finished"
-    return 0 if finished and failed == 0 else 1
+    rate = settings.getfloat("DGPORTAL_FALLBACK_WARN_RATE")
+    template_changed = fallback_alerts(summary_rows(stats, _plan_columns(profile, args)), rate)
+    return 0 if finished and failed == 0 and not template_changed else 1
+
+
+def _plan_columns(profile: SiteProfile, args: argparse.Namespace) -> list[str]:
+    return [c.id for c in make_plan(profile, args.columns, args.since, args.until).columns]
 
 
 @contextlib.contextmanager

@@ -9,6 +9,11 @@ from dgportal_crawler.profile import ProfileError, SiteProfile, load_profile
 def profile_or_error(site: str, base_url: str | None = None) -> SiteProfile:
     try:
         profile = load_profile(site)
-        return profile.with_base_url(base_url) if base_url else profile
     except ProfileError as exc:
         raise CommandError(str(exc)) from None
+    if not base_url:
+        return profile
+    try:
+        return profile.with_base_url(base_url)
+    except ProfileError as exc:  # the value came from the command line, not the file
+        raise CommandError(f"--base-url: {exc.problem}") from None

@@ -24,6 +24,7 @@ from dgportal_crawler.clock import clock_from_settings, format_time
 from dgportal_crawler.reports import write_run_report
 from dgportal_crawler.stats import inc
 from dgportal_crawler.store import JsonlArchive
+from dgportal_crawler.store.events import EVENTS_FILE, iter_events, replay_withdrawals
 from dgportal_crawler.store.jsonl import encode_line
 from dgportal_crawler.store.manifest import write_manifest
 from dgportal_crawler.store.state import StateStore
@@ -91,17 +92,18 @@ class ArchiveSession:
                 software=f"dgportal-crawler/{__version__}", info=self._warcinfo(), clock=self.clock,
                 fsync=self.fsync,
             )
-        self._events = (self.site_dir / "events.jsonl").open("ab")
+        self._events = (self.site_dir / EVENTS_FILE).open("ab")
 
     def _recover_from_kill(self) -> None:
         """The previous run did not close: bring the state up to the lines it wrote, and cut
         the WARC record it was writing when it died."""
         assert self.state is not None and self.lines is not None and self.site_dir is not None
         replayed = self.state.apply_lines(iter(self.lines))
+        replayed += replay_withdrawals(self.state, iter_events(self.site_dir))
         self.state.commit()
         inc(self.crawler.stats, "dgportal/state_replayed", replayed)
         torn = repair_torn_tails(self.site_dir / "warc") if (self.site_dir / "warc").is_dir() else []
-        with (self.site_dir / "events.jsonl").open("ab") as events:
+        with (self.site_dir / EVENTS_FILE).open("ab") as events:
             for record in torn:
                 events.write(encode_line({"event": "torn_warc_repaired", "file": record.file,
                                           "offset": record.offset, "problem": record.message}))

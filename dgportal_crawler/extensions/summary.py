@@ -23,6 +23,7 @@ SUMMARY_WIDTH = 120
 COLUMNS = (
     ("list pages", "list_pages"),
     ("listed", "listed"),
+    ("known, skipped", "skipped_known"),
     ("stored", "stored"),
     ("unchanged", "unchanged"),
     ("withdrawn", "withdrawn"),
@@ -70,6 +71,8 @@ class RunSummary:
 
     def spider_closed(self, reason: str) -> None:
         spider = self.crawler.spider
+        if spider.plan is None:  # closed for bad arguments before anything was crawled
+            return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         rows = summary_rows(stats, [c.id for c in spider.plan.columns])
         names = {c.id: c.name for c in spider.profile.columns}
@@ -82,5 +85,4 @@ class RunSummary:
             table.add_row(label, *(str(row[k]) for _, k in COLUMNS))
         self.console.print(table)
         for alert in fallback_alerts(rows, self.rate):
-            logger.warning(alert)
-            self.console.print(f"[bold red]WARNING[/] {alert}")
+            logger.warning(alert)  # once: the run log and the console both show it

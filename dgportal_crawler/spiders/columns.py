@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from dgportal_crawler.crawlplan import CrawlPlan, make_plan
+from dgportal_crawler.crawlplan import CrawlArgumentError, CrawlPlan, make_plan
 from dgportal_crawler.extract import ExtractionError, parse_list_page
 from dgportal_crawler.pages import FetchedPage
-from dgportal_crawler.profile import Column, SiteProfile, load_profile
+from dgportal_crawler.profile import Column, ProfileError, SiteProfile, load_profile
 from dgportal_crawler.runinfo import new_run_id
 from dgportal_crawler.stats import column_key, inc
 
@@ -47,22 +48,32 @@ class ColumnSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ColumnSpider:
         settings = crawler.settings
-        profile = load_profile(settings.get("DGPORTAL_PROFILE") or cls.site or cls.name)
-        if settings.get("DGPORTAL_BASE_URL"):
-            profile = profile.with_base_url(settings.get("DGPORTAL_BASE_URL"))
-        plan = make_plan(profile, kwargs.pop("columns", None), kwargs.pop("since", None),
-                         kwargs.pop("until", None))
+        columns, since, until = (kwargs.pop(k, None) for k in ("columns", "since", "until"))
+        problem = None
+        try:
+            profile = load_profile(settings.get("DGPORTAL_PROFILE") or cls.site or cls.name)
+            if settings.get("DGPORTAL_BASE_URL"):
+                profile = profile.with_base_url(settings.get("DGPORTAL_BASE_URL"))
+            plan = make_plan(profile, columns, since, until)
+        except (ProfileError, CrawlArgumentError) as exc:
+            # `scrapy crawl` has no place for a usage error: say it once, then close at start.
+            problem = str(exc)
+            profile, plan = None, None
         spider = super().from_crawler(crawler, *args, profile=profile, plan=plan, **kwargs)
         spider.run_id = settings.get("DGPORTAL_RUN_ID") or new_run_id()
+        spider.usage_problem = problem
         return spider
 
-    def __init__(self, *args: Any, profile: SiteProfile, plan: CrawlPlan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, profile: SiteProfile | None, plan: CrawlPlan | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.profile = profile
-        self.plan = plan
-        self.allowed_domains = [urlsplit(profile.base_url).hostname or ""]
+        self.profile = profile  # type: ignore[assignment]
+        self.plan = plan  # type: ignore[assignment]
+        self.allowed_domains = [urlsplit(profile.base_url).hostname or ""] if profile else []
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.usage_problem:
+            logger.error("%s", self.usage_problem)
+            raise CloseSpider("bad_arguments")
         for column in self.plan.columns:
             yield scrapy.Request(
                 self.profile.list_url(column),

@@ -8,11 +8,14 @@ tail, moves it aside into ``events.jsonl`` and truncates the file back to its la
 from __future__ import annotations
 
 import json
+import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+
+logger = logging.getLogger(__name__)
 
 UNDATED = "undated"
 
@@ -102,6 +105,10 @@ class JsonlArchive:
         for path in self.files():
             yield from iter_archive_lines(path)
 
+    def iter_lines(self, on_bad: Callable[[BadLine], None]) -> Iterator[dict[str, Any]]:
+        for path in self.files():
+            yield from iter_archive_lines(path, on_bad)
+
 
 def _cut_torn_tail(path: Path) -> TornLine | None:
     with path.open("r+b") as handle:
@@ -132,11 +139,39 @@ def _cut_torn_tail(path: Path) -> TornLine | None:
     return TornLine(path=path, offset=offset, data=data)
 
 
-def iter_archive_lines(path: Path) -> Iterator[dict[str, Any]]:
-    """Yield each complete line of one JSONL file as a dict; a torn tail is skipped."""
+@dataclass(frozen=True, slots=True)
+class BadLine:
+    path: Path
+    line: int  # 1-based
+    problem: str
+
+
+def _log_bad_line(bad: BadLine) -> None:
+    logger.warning("%s:%d: skipped a line that is not a JSON object (%s); `dgportal verify` "
+                   "lists every such line", bad.path, bad.line, bad.problem)
+
+
+def iter_archive_lines(
+    path: Path, on_bad: Callable[[BadLine], None] = _log_bad_line, *, require_id: bool = True
+) -> Iterator[dict[str, Any]]:
+    """Yield each complete line of one JSONL file as a dict.
+
+    A torn tail is not yielded (``repair`` deals with it); a damaged line in the middle is
+    passed to ``on_bad`` (by default logged) and skipped, so one bad line cannot stop a
+    rebuild or a re-extraction of everything else.
+    """
     with path.open("rb") as handle:
-        for raw in handle:
+        for number, raw in enumerate(handle, start=1):
             if not raw.endswith(b"\n"):
                 return
-            if raw.strip():
-                yield json.loads(raw)
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                on_bad(BadLine(path, number, str(exc)))
+                continue
+            if not isinstance(record, dict) or (require_id and not isinstance(record.get("id"), str)):
+                on_bad(BadLine(path, number, "not an object with an id"))
+                continue
+            yield record

@@ -80,6 +80,7 @@ def write_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = 
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _default_mode())  # mkstemp makes 0600; archives are shared
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -88,6 +89,13 @@ def write_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = 
         tmp.unlink(missing_ok=True)  # only still there if something failed before the rename
     _fsync_dir(site_folder)
     return manifest
+
+
+def _default_mode() -> int:
+    """What ``open()`` would give a new file under the current umask (0644 under 022)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def read_manifest(site_folder: Path) -> dict[str, Any]:

@@ -137,3 +137,20 @@ def test_an_empty_list_page_is_counted_not_a_crash(caplog):
     assert list(spider.parse_list(response, column=column, page=1)) == []
     assert spider.crawler.stats.get_value("dgportal/column/czjs/list_failed") == 1
     assert "is unreadable" in caplog.text
+
+
+def test_bad_arguments_through_scrapy_crawl_close_the_spider_with_one_error(caplog):
+    import asyncio
+
+    from scrapy.exceptions import CloseSpider
+
+    spider = make_spider(columns="nosuch")
+
+    async def first() -> None:
+        async for _ in spider.start():
+            pass
+
+    with pytest.raises(CloseSpider) as info:
+        asyncio.run(first())
+    assert info.value.reason == "bad_arguments"
+    assert "unknown column 'nosuch'; valid columns: hjyw (厚街要闻)" in caplog.text

@@ -55,5 +55,14 @@ def test_repair_of_a_file_that_is_only_a_torn_line(tmp_path: Path):
 
 def test_reading_skips_a_torn_tail(tmp_path: Path):
     path = tmp_path / "x.jsonl"
-    path.write_bytes(b'{"a":1}\n\n{"a":2}\n{"a":')
-    assert list(iter_archive_lines(path)) == [{"a": 1}, {"a": 2}]
+    path.write_bytes(b'{"id":"a"}\n\n{"id":"b"}\n{"id":')
+    assert list(iter_archive_lines(path)) == [{"id": "a"}, {"id": "b"}]
+
+
+def test_reading_reports_damaged_lines_and_goes_on(tmp_path: Path):
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b'{"id":"a"}\n{"broken":\n[1,2]\n\xff\xfe\n{"id":"b"}\n')
+    bad = []
+    assert list(iter_archive_lines(path, bad.append)) == [{"id": "a"}, {"id": "b"}]
+    assert [b.line for b in bad] == [2, 3, 4]
+    assert bad[1].problem == "not an object with an id"
