@@ -224,3 +224,28 @@ def test_archive_tools_survive_a_damaged_line(server, tmp_path):
         assert result.returncode == 1, command
         assert "Traceback" not in result.stderr, command
         assert f"{victim.name}:" in result.stdout + result.stderr, command
+
+
+def test_ctrl_c_then_resume_continues_through_jobdir(server, replica, tmp_path):
+    args = [sys.executable, "-m", "dgportal_crawler", "crawl", SITE, "--base-url", server.base_url,
+            "--out", str(tmp_path), "--progress", "off", "-s", "DOWNLOAD_DELAY=0.02",
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _wait_for_lines(tmp_path, 30, proc)
+    proc.send_signal(signal.SIGINT)  # one Ctrl-C: Scrapy stops gracefully and keeps its queue
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err.decode()[-2000:]  # interrupted: not a finished run
+    interrupted = len(lines_of(tmp_path))
+    assert 30 <= interrupted < REPLICA_ARTICLES
+    jobdir = tmp_path / SITE / "job"
+    assert (jobdir / "requests.queue").is_dir(), "the interrupted run should leave its queue"
+
+    server.reset_stats()
+    result = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--resume")
+    assert result.returncode == 0, result.stderr[-2000:]
+    ids = [line["id"] for line in lines_of(tmp_path)]
+    assert len(ids) == len(set(ids)) == REPLICA_ARTICLES
+    assert set(ids) == {a["id"] for a in replica.ground_truth(server.origin)}
+    # the resumed run fetched (about) only what was missing, not the whole site again
+    assert server.stats()["article"] <= REPLICA_ARTICLES - interrupted + 5
+    assert not jobdir.exists(), "a finished run cleans its JOBDIR"
