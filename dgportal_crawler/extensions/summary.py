@@ -23,7 +23,7 @@ SUMMARY_WIDTH = 120
 COLUMNS = (
     ("list pages", "list_pages"),
     ("listed", "listed"),
-    ("known, skipped", "skipped_known"),
+    ("known", "skipped_known"),
     ("stored", "stored"),
     ("unchanged", "unchanged"),
     ("withdrawn", "withdrawn"),
