@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -58,12 +58,9 @@ class IncrementalMiddleware:
         crawler.signals.connect(mw.spider_idle, signal=signals.spider_idle)
         return mw
 
-    # Scrapy calls one or the other depending on the spider callback; both share _filter.
-    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
-        yield from self._filter(response, list(result))
-
-    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]
-                                          ) -> AsyncIterator[Any]:
+    async def process_spider_output(self, response: Response, result: AsyncIterator[Any]
+                                    ) -> AsyncIterator[Any]:
+        # A whole list page is needed to know whether all of it was already archived.
         for item in self._filter(response, [r async for r in result]):
             yield item
 
@@ -87,6 +84,7 @@ class IncrementalMiddleware:
                 kept.append(_conditional(out, state))
             else:
                 inc(self.crawler.stats, column_key(column, "skipped_known"))
+                inc(self.crawler.stats, "dgportal/skipped_known")
         all_known = articles > 0 and known == articles
         self.seen_pages[column] = self.seen_pages.get(column, 0) + 1 if all_known else 0
         stop = self.mode == "incremental" and self.seen_pages[column] >= self.stop_after
@@ -174,5 +172,4 @@ def _conditional(request: Request, state: Any) -> Request:
     if not headers:
         return request
     new = request.replace(headers={**request.headers.to_unicode_dict(), **headers})
-    new.meta["dgportal_conditional"] = True
     return new

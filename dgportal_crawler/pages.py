@@ -20,7 +20,3 @@ class FetchedPage:
     body: bytes
     fetched_at: str | None
     meta: dict[str, Any] = field(default_factory=dict)  # e.g. the WARC reference
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -71,13 +71,14 @@ class AnswerPipeline(_Component):
         state = self.session.state
         assert state is not None
         known = state.get(article_id)
+        seen_at = item.fetched_at or self.session.now()
         if item.status == 304 and known is not None:
-            state.record_not_modified(article_id, item.fetched_at or "")
+            state.record_not_modified(article_id, seen_at)
             raise self.drop(item.column, "unchanged", f"not modified: {item.url}", "DEBUG")
-        location = item.headers.get("location")
-        off_site = bool(location) and urlsplit(location).hostname not in spider.allowed_domains
+        location = urljoin(item.url, item.headers["location"]) if item.headers.get("location") else None
+        off_site = location is not None and urlsplit(location).hostname not in spider.allowed_domains
         if known is not None and (item.status in WITHDRAWN_STATUSES or off_site):
-            state.record_withdrawal(article_id, item.status, item.fetched_at or "", location)
+            state.record_withdrawal(article_id, item.status, seen_at, location)
             self.session.event({"event": "withdrawn", "id": article_id, "url": item.url,
                                 "status": item.status, "location": location})
             raise self.drop(item.column, "withdrawn", f"withdrawn ({item.status}): {item.url}", "INFO")
@@ -94,8 +95,10 @@ class ExtractPipeline(_Component):
         try:
             article = article_from_page(item, spider.profile, spider.run_id)
         except ExtractionError as exc:
+            self.count(item.column, "extracted")
             inc(self.crawler.stats, "dgportal/failed/extraction")
             raise self.drop(item.column, "failed", f"extraction failed for {item.url}: {exc}") from exc
+        self.count(item.column, "extracted")
         article.validators = {k: item.headers[k] for k in ("etag", "last-modified") if k in item.headers}
         if article.extraction["method"] == "fallback":
             self.count(item.column, "fallback")
@@ -141,8 +144,12 @@ class RevisionPipeline(_Component):
         if known is None:
             self.count(item.column, "new")
             return item
-        if known.text_sha256 == item.text_sha256 and known.withdrawn_at is None:
-            _record(state, item)
+        if known.text_sha256 == item.text_sha256:
+            _record(state, item, self.session.now())  # also clears a withdrawal
+            if known.withdrawn_at is not None:
+                # Back with the same text: the line for it exists, so an event says so.
+                self.session.event({"event": "restored", "id": item.id, "url": item.url})
+                raise self.drop(item.column, "restored", f"restored, text unchanged: {item.url}", "INFO")
             raise self.drop(item.column, "unchanged", f"unchanged: {item.url}", "DEBUG")
         item.revision = known.revision + 1
         item.previous_text_sha256 = known.text_sha256
@@ -158,7 +165,7 @@ class StorePipeline(_Component):
             session = self.session
             assert session.lines is not None and session.state is not None
             session.lines.append(item.to_dict())
-            _record(session.state, item)
+            _record(session.state, item, session.now())
             self.count(item.column, "stored")
         return item
 
@@ -200,10 +207,12 @@ class AttachmentPipeline(_Component):
         return item
 
 
-def _record(state: Any, article: Article) -> None:
+def _record(state: Any, article: Article, now: str) -> None:
+    """Tell the state about a stored or unchanged article. The pipeline has already decided
+    new/updated/unchanged; the state's own answer is the same by construction."""
     state.record_fetch(
         article.id, article.url or "", text_sha256=article.text_sha256,
         etag=article.validators.get("etag"), last_modified=article.validators.get("last-modified"),
         status=article.http_status or 0, published_at=article.published_at,
-        seen_at=article.fetched_at or "",
+        seen_at=article.fetched_at or now,
     )

@@ -177,9 +177,12 @@ def parse_profile(data: dict[str, Any], source: str) -> SiteProfile:
     suffixes = site.get("title_suffixes", [])
     if not isinstance(suffixes, list) or not all(isinstance(s, str) for s in suffixes):
         raise ProfileError(source, "site.title_suffixes", "must be a list of strings")
+    name = _string(site, "name", source, "site.")
+    if not COLUMN_ID.match(name):  # it names a folder of the archive and a spider
+        raise ProfileError(source, "site.name", f"{name!r} must be lower-case letters, digits, - or _")
     return SiteProfile(
         source=source,
-        name=_string(site, "name", source, "site."),
+        name=name,
         display_name=str(site.get("display_name", "")),
         base_url=_check_base_url(source, "site.base_url", _string(site, "base_url", source, "site.")),
         timezone=timezone,
@@ -261,7 +264,11 @@ def _columns(value: Any, templates: dict[str, TemplateSelectors], source: str) -
 
 
 def _check_base_url(source: str, key: str, url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise ProfileError(source, key, f"{url!r} is not a valid URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ProfileError(source, key, f"{url!r} is not an http(s) URL")
     return url if url.endswith("/") else url + "/"

@@ -11,7 +11,7 @@ from typing import Any
 import scrapy
 
 from dgportal_crawler import __version__
-from dgportal_crawler.stats import PREFIX, per_column
+from dgportal_crawler.stats import PREFIX, fallback_rate, per_column
 
 #: Counters reported per column, besides the fallback rate and failures by reason.
 REPORT_COUNTERS = ("list_pages", "listed", "fetched", "new", "updated", "unchanged", "duplicate",
@@ -21,8 +21,8 @@ REPORT_COUNTERS = ("list_pages", "listed", "fetched", "new", "updated", "unchang
 def column_report(row: dict[str, int]) -> dict[str, Any]:
     report: dict[str, Any] = {name: row.get(name, 0) for name in REPORT_COUNTERS}
     report["fetched"] = sum(row.get(k, 0) for k in ("new", "updated", "unchanged", "failed", "duplicate"))
-    extracted = report["new"] + report["updated"] + report["unchanged"]
-    report["fallback_rate"] = round(report["fallback"] / extracted, 4) if extracted else 0.0
+    report["extracted"] = row.get("extracted", 0)
+    report["fallback_rate"] = round(fallback_rate(row), 4)
     report["failed_by_reason"] = {k: v for k, v in row.items() if k.endswith("_failed")}
     return report
 

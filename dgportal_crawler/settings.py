@@ -22,6 +22,7 @@ DGPORTAL_RECHECK_DAYS = 30  # re-check known articles published within this many
 DGPORTAL_STOP_AFTER_SEEN_PAGES = 1  # stop paging a column after this many all-known list pages
 DGPORTAL_WARC = True  # keep every request/response in <root>/<site>/warc/
 DGPORTAL_WARC_MAX_BYTES = 100 * 2**20  # start a new WARC file past this size
+DGPORTAL_LOCK_HELD = False  # the caller (dgportal crawl) already holds the archive's lock
 DGPORTAL_ATTACHMENTS = False  # also fetch attachments (pdf, doc …) so the WARC keeps them
 
 ITEM_PIPELINES = {

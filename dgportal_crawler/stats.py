@@ -9,17 +9,6 @@ from scrapy.statscollectors import StatsCollector
 PREFIX = "dgportal/"
 COLUMN_PREFIX = PREFIX + "column/"
 
-#: Per-column counters shown in the end-of-run table, in display order.
-COLUMN_COUNTERS = (
-    "list_pages",
-    "listed",
-    "stored",
-    "duplicate",
-    "failed",
-    "fallback",
-)
-
-
 def column_key(column: str | None, counter: str) -> str:
     return f"{COLUMN_PREFIX}{column or '-'}/{counter}"
 
@@ -27,6 +16,12 @@ def column_key(column: str | None, counter: str) -> str:
 def inc(stats: StatsCollector | None, key: str, count: int = 1) -> None:
     if stats is not None:
         stats.inc_value(key, count)
+
+
+def fallback_rate(row: dict[str, int]) -> float:
+    """Share of a column's extracted articles that needed the fallback extractor."""
+    extracted = row.get("extracted", 0)
+    return row.get("fallback", 0) / extracted if extracted else 0.0
 
 
 def per_column(stats: dict[str, Any]) -> dict[str, dict[str, int]]:

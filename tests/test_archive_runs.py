@@ -30,7 +30,8 @@ def events_of(out: Path) -> list[dict]:
 
 
 def reports_of(out: Path) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / SITE / "runs").glob("*.json"))]
+    paths = sorted((out / SITE / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)  # run order
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
 def dgportal(*args: str) -> subprocess.CompletedProcess:
@@ -119,7 +120,7 @@ def _wait_for_lines(out: Path, count: int, proc: subprocess.Popen, limit: float 
 
 
 def test_kill_9_at_five_points_then_resume_loses_and_duplicates_nothing(server, replica, tmp_path):
-    slow = ["-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
+    slow = ["-s", "DOWNLOAD_DELAY=0.03", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]  # room to kill
     args = [sys.executable, "-m", "dgportal_crawler", "crawl", SITE, "--base-url", server.base_url,
             "--out", str(tmp_path), "--progress", "off", *slow]
     kill_points = [0, 20, 55, 90, 130]  # lines already written when the run is killed
@@ -138,6 +139,9 @@ def test_kill_9_at_five_points_then_resume_loses_and_duplicates_nothing(server, 
             victim = sorted((tmp_path / SITE / "articles").glob("*/*.jsonl"))[-1]
             with victim.open("ab") as handle:
                 handle.write(b'{"id":"houjie:torn","title":"half a li')
+        if i == 3:  # and an event torn mid-write
+            with (tmp_path / SITE / "events.jsonl").open("ab") as handle:
+                handle.write(b'{"event":"withdrawn","id":"houj')
 
     # each kill landed mid-crawl, and each resumed run made progress before it was killed
     assert written_at_kill == sorted(written_at_kill) and written_at_kill[-1] < REPLICA_ARTICLES, written_at_kill
@@ -249,3 +253,39 @@ def test_ctrl_c_then_resume_continues_through_jobdir(server, replica, tmp_path):
     # the resumed run fetched (about) only what was missing, not the whole site again
     assert server.stats()["article"] <= REPLICA_ARTICLES - interrupted + 5
     assert not jobdir.exists(), "a finished run cleans its JOBDIR"
+
+
+def test_a_restored_article_is_an_event_not_a_second_revision(server, tmp_path):
+    assert run_crawl(tmp_path, SITE, "--base-url", server.base_url).returncode == 0
+    server.set_edition(2)
+    assert run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--full").returncode == 0
+    lines_before = len(lines_of(tmp_path))
+    server.set_edition(1)  # the removed articles come back with their old text
+    result = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--full")
+    assert result.returncode == 0, result.stderr[-2000:]
+    events = events_of(tmp_path)
+    withdrawn = {e["id"] for e in events if e["event"] == "withdrawn"}
+    assert {e["id"] for e in events if e["event"] == "restored"} == withdrawn and len(withdrawn) == 2
+    # the three edited articles go back to their first text: a third revision each, nothing else
+    assert len(lines_of(tmp_path)) == lines_before + 3
+    assert dgportal("verify", str(tmp_path / SITE)).returncode == 0
+
+
+def test_failed_list_pages_make_the_run_exit_1(server, tmp_path):
+    from dgportal_crawler.profile import builtin_profile_path
+
+    profile = tmp_path / "moved.toml"
+    profile.write_text(builtin_profile_path(SITE).read_text(encoding="utf-8").replace(
+        'path = "tsjh/czjs/"', 'path = "tsjh/czjs-moved/"'), encoding="utf-8")
+    result = run_crawl(tmp_path / "out", str(profile), "--base-url", server.base_url)
+    assert result.returncode == 1
+    assert "attention: list pages failed" in result.stderr
+    assert len(lines_of(tmp_path / "out")) == REPLICA_ARTICLES - 23  # every other column stored
+
+
+def test_a_corrupt_state_file_stops_the_crawl_before_it_starts(server, tmp_path):
+    (tmp_path / SITE).mkdir()
+    (tmp_path / SITE / "state.sqlite").write_bytes(b"this is not a database" * 100)
+    result = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
+    assert result.returncode == 2
+    assert "rebuild-state" in result.stderr and "Traceback" not in result.stderr

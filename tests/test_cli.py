@@ -106,3 +106,30 @@ def test_demo_and_base_url_together_are_refused(capsys, tmp_path):
 def test_columns_under_another_base_url(capsys):
     code, out, _ = run(capsys, "columns", "houjie", "--base-url", "http://127.0.0.1:8800/houjie/")
     assert code == 0 and out.splitlines()[0].endswith("\thttp://127.0.0.1:8800/houjie/xwzx/hjyw/index.html")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["crawl", "houjie", "--base-url", "http://[::1"], "--base-url: 'http://[::1' is not a valid URL"),
+        (["crawl", "houjie", "--demo", "--demo-articles", "0"], "--demo-articles must be at least 1"),
+        (["crawl", "houjie", "--out", "/proc/no/such/dir"], "cannot write the archive at /proc/no/such/dir/houjie"),
+        (["clean", "README.md", "--url", "http://[::1"], "--url: 'http://[::1' is not a valid URL"),
+        (["verify", "/nonexistent/houjie"], "/nonexistent/houjie: no such archive folder"),
+    ],
+)
+def test_odd_input_is_one_line_not_a_traceback(capsys, argv, expected):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and expected in err and "Traceback" not in err
+
+
+def test_rebuild_state_waits_for_no_crawl(capsys, tmp_path):
+    from dgportal_crawler.store.lock import site_lock
+
+    site = tmp_path / "houjie"
+    (site / "articles").mkdir(parents=True)
+    with site_lock(site):
+        code, _, err = run(capsys, "rebuild-state", str(site))
+    assert code == 2 and "another crawl is writing to" in err
+    code, out, _ = run(capsys, "rebuild-state", str(site))
+    assert code == 0 and "rebuilt from the archive, 0 articles" in out

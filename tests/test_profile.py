@@ -76,6 +76,8 @@ def _broken(mutate) -> ProfileError:
         (lambda d: d["columns"][0].update(id="Bad Id"), "columns[0].id", "lower-case"),
         (lambda d: d["columns"][0].update(path=3), "columns[0].path", "must be a string, not int"),
         (lambda d: d.update(columns=[]), "columns", "at least one"),
+        (lambda d: d["site"].update(name="../x"), "site.name", "lower-case letters"),
+        (lambda d: d["site"].update(base_url="http://[::1"), "site.base_url", "not a valid URL"),
     ],
 )
 def test_invalid_profiles_name_file_key_and_problem(mutate, key, fragment):

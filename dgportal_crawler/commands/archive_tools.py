@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dgportal_crawler.assemble import article_from_page
-from dgportal_crawler.commands import CommandError
+from dgportal_crawler.commands import CommandError, locked
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
@@ -65,12 +65,13 @@ def verify(args: argparse.Namespace) -> int:
 def rebuild(args: argparse.Namespace) -> int:
     folder = site_folder(args.folder)
     lines = JsonlArchive(folder.parent, folder.name)
-    torn = lines.repair()
     bad: list[BadLine] = []
-    store = rebuild_state(folder / "state.sqlite", lines.iter_lines(on_bad=bad.append))
-    count = len(store.known_ids())
-    withdrawn = replay_withdrawals(store, iter_events(folder))
-    store.close()
+    with locked(folder):  # never under a running crawl: it truncates and replaces files
+        torn = lines.repair()
+        store = rebuild_state(folder / "state.sqlite", lines.iter_lines(on_bad=bad.append))
+        count = len(store.known_ids())
+        withdrawn = replay_withdrawals(store, iter_events(folder))
+        store.close()
     print(f"{folder / 'state.sqlite'}: rebuilt from the archive, {count} articles, {withdrawn} withdrawn"
           + (f" ({len(torn)} torn line(s) repaired first)" if torn else ""))
     return _report_bad_lines(bad)
@@ -122,7 +123,10 @@ def reextract(args: argparse.Namespace) -> int:
     changed: Counter[str] = Counter()
     compared = differing = failed = 0
     with contextlib.ExitStack() as stack:
-        out = stack.enter_context(Path(args.write).open("wb")) if args.write else None
+        try:
+            out = stack.enter_context(Path(args.write).open("wb")) if args.write else None
+        except OSError as exc:
+            raise CommandError(f"--write {args.write}: {exc.strerror or exc}") from None
         for ref, url, status, headers, body in iter_responses(folder / "warc"):
             if url is None or status != 200:
                 continue
@@ -130,10 +134,10 @@ def reextract(args: argparse.Namespace) -> int:
             old = latest.get(article_id)
             if old is None or old.get("warc") != ref.to_dict():
                 continue  # not the capture this line was extracted from
-            page = _page_from_record(profile, folder.name, url, status, headers, body)
             try:
+                page = _page_from_record(profile, folder.name, url, status, headers, body)
                 new = article_from_page(page, profile, run_id=None).to_dict()
-            except ExtractionError as exc:
+            except (ExtractionError, OSError, zlib.error) as exc:  # OSError: a bad gzip body
                 failed += 1
                 print(f"{url}: extraction failed: {exc}")
                 continue

@@ -30,6 +30,8 @@ def clean(args: argparse.Namespace) -> int:
     profile = profile_or_error(args.site)
     if args.url and len(args.files) > 1:
         raise CommandError("--url names one page; give one FILE with it")
+    if args.url:
+        profile_or_error(args.site, args.url, option="--url")  # the same check as --base-url
     contents: list[tuple[Path, bytes]] = []
     for name in args.files:
         path = Path(name)

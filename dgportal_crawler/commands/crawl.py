@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import logging
 import os
 import shutil
@@ -22,7 +21,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from dgportal_crawler.addon import user_agent
-from dgportal_crawler.commands import CommandError
+from dgportal_crawler.commands import CommandError, locked
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.crawlplan import CrawlArgumentError, make_plan
 from dgportal_crawler.extensions.archive import OPEN_MARKER
@@ -30,16 +29,18 @@ from dgportal_crawler.extensions.summary import fallback_alerts, summary_rows
 from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.runinfo import new_run_id
 from dgportal_crawler.spiders.columns import spider_class_for
+from dgportal_crawler.store.state import StateError, StateStore
 
 #: Seconds to wait for the base URL before calling it unreachable.
 REACH_TIMEOUT = 15
-LOCK_FILE = "crawl.lock"
 JOB_FOLDER = "job"
 
 
 def run(args: argparse.Namespace) -> int:
     if args.demo and args.base_url:
         raise CommandError("--demo crawls its own replica; drop --base-url (or --demo)")
+    if args.demo and args.demo_articles < 1:
+        raise CommandError("--demo-articles must be at least 1")
     profile = profile_or_error(args.site, args.base_url)
     try:
         make_plan(profile, args.columns, args.since, args.until)
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     overrides = parse_overrides(args.set)
     site_dir = Path(args.out) / profile.name
-    with site_lock(site_dir), _target(profile, args) as base_url:
+    with locked(site_dir), _target(profile, args) as base_url:
+        preflight_archive(site_dir)
         check_reachable(base_url, user_agent(_contact(args)))
         run_id = new_run_id()
         settings = crawl_settings(args, profile, base_url, run_id, overrides)
@@ -56,11 +58,39 @@ def run(args: argparse.Namespace) -> int:
         if stats.get("finish_reason") == "finished":
             shutil.rmtree(site_dir / JOB_FOLDER, ignore_errors=True)
     print(f"archive: {site_dir}", file=sys.stderr)
-    failed = int(stats.get("dgportal/failed", 0))
-    finished = stats.get("finish_reason") == "finished"
-    rate = settings.getfloat("DGPORTAL_FALLBACK_WARN_RATE")
-    template_changed = fallback_alerts(summary_rows(stats, _plan_columns(profile, args)), rate)
-    return 0 if finished and failed == 0 and not template_changed else 1
+    return exit_code(stats, _plan_columns(profile, args), settings.getfloat("DGPORTAL_FALLBACK_WARN_RATE"))
+
+
+def exit_code(stats: dict, columns: list[str], fallback_rate: float) -> int:
+    """0 only for a finished run with no failed page, no logged error and no column whose
+    template looks changed; say why otherwise."""
+    rows = summary_rows(stats, columns)
+    reasons = []
+    if stats.get("finish_reason") != "finished":
+        reasons.append(f"the run ended with {stats.get('finish_reason')!r}")
+    if rows[-1]["failed"]:
+        reasons.append(f"{rows[-1]['failed']} page(s) failed")
+    if rows[-1]["list_failed"]:
+        reasons.append("list pages failed: incremental runs stop at known entries and may not "
+                       "reach the pages missed; run once with --full when the site answers again")
+    if stats.get("log_count/ERROR"):
+        reasons.append(f"{stats['log_count/ERROR']} error(s) in the log")
+    if fallback_alerts(rows, fallback_rate):
+        reasons.append("a column's template looks changed (see the warning above)")
+    for reason in reasons:
+        print(f"attention: {reason}", file=sys.stderr)
+    return 1 if reasons else 0
+
+
+def preflight_archive(site_dir: Path) -> None:
+    """Refuse to start on an archive whose state cannot be opened (corrupt, not ours)."""
+    path = site_dir / "state.sqlite"
+    if not path.exists():
+        return
+    try:
+        StateStore(path).close()
+    except StateError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _plan_columns(profile: SiteProfile, args: argparse.Namespace) -> list[str]:
@@ -78,29 +108,6 @@ def _target(profile: SiteProfile, args: argparse.Namespace) -> Iterator[str]:
     with ReplicaServer(articles=args.demo_articles) as server:
         print(f"demo: serving the replica at {server.base_url}", file=sys.stderr)
         yield server.base_url
-
-
-@contextlib.contextmanager
-def site_lock(site_dir: Path) -> Iterator[None]:
-    """One crawl per archive folder at a time: cron may start a run before the last ends."""
-    site_dir.mkdir(parents=True, exist_ok=True)
-    with (site_dir / LOCK_FILE).open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise CommandError(
-                f"another crawl is writing to {site_dir} (pid {holder}); not starting a second one"
-            ) from None
-        handle.truncate(0)
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.truncate(0)
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def prepare_jobdir(site_dir: Path, *, resume: bool) -> Path:
@@ -165,6 +172,7 @@ def crawl_settings(
         "DGPORTAL_ATTACHMENTS": args.attachments,
         "LOG_FILE": str(log_dir / f"{run_id}.log"),
         "LOG_FILE_APPEND": False,
+        "DGPORTAL_LOCK_HELD": True,  # taken by this command before the crawl starts
     }
     settings.setdict(chosen, priority="cmdline")
     settings.setdict(overrides, priority="cmdline")

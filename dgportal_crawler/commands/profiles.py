@@ -6,7 +6,7 @@ from dgportal_crawler.commands import CommandError
 from dgportal_crawler.profile import ProfileError, SiteProfile, load_profile
 
 
-def profile_or_error(site: str, base_url: str | None = None) -> SiteProfile:
+def profile_or_error(site: str, base_url: str | None = None, option: str = "--base-url") -> SiteProfile:
     try:
         profile = load_profile(site)
     except ProfileError as exc:
@@ -16,4 +16,4 @@ def profile_or_error(site: str, base_url: str | None = None) -> SiteProfile:
     try:
         return profile.with_base_url(base_url)
     except ProfileError as exc:  # the value came from the command line, not the file
-        raise CommandError(f"--base-url: {exc.problem}") from None
+        raise CommandError(f"{option}: {exc.problem}") from None

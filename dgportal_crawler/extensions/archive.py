@@ -11,13 +11,16 @@ and replays the lines into the state, so an article is neither lost nor written 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from dgportal_crawler import __version__
 from dgportal_crawler.clock import clock_from_settings, format_time
@@ -25,13 +28,18 @@ from dgportal_crawler.reports import write_run_report
 from dgportal_crawler.stats import inc
 from dgportal_crawler.store import JsonlArchive
 from dgportal_crawler.store.events import EVENTS_FILE, iter_events, replay_withdrawals
-from dgportal_crawler.store.jsonl import encode_line
+from dgportal_crawler.store.jsonl import cut_torn_tail, encode_line
+from dgportal_crawler.store.lock import LockError, site_lock
 from dgportal_crawler.store.manifest import write_manifest
-from dgportal_crawler.store.state import StateStore
+from dgportal_crawler.store.state import StateError, StateStore
 from dgportal_crawler.store.warc import WarcArchive
 from dgportal_crawler.store.warc_read import repair_torn_tails
 
 logger = logging.getLogger(__name__)
+
+
+class ArchiveUnusable(RuntimeError):
+    """The archive could not be opened; the crawl is being closed."""
 
 OPEN_MARKER = "state.sqlite.open"
 
@@ -51,6 +59,9 @@ class ArchiveSession:
         self.state: StateStore | None = None
         self.warc: WarcArchive | None = None
         self._events: Any = None
+        self._resources = contextlib.ExitStack()
+        self._lock = contextlib.ExitStack()
+        self.failure: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveSession:
@@ -68,42 +79,71 @@ class ArchiveSession:
 
     # -- opening ---------------------------------------------------------------------------
     def ensure_open(self) -> ArchiveSession:
+        """Open on first use; an archive that cannot be opened stops the crawl (once) rather
+        than failing every item."""
         if self.site_dir is None:
-            self._open()
+            if self.failure is not None:
+                raise ArchiveUnusable(self.failure)
+            try:
+                self._open()
+            except (StateError, LockError, OSError, sqlite3.Error) as exc:
+                self.failure = str(exc)
+                logger.error("the archive cannot be used: %s", exc)
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_unusable"))
+                raise ArchiveUnusable(self.failure) from exc
         return self
 
     def _open(self) -> None:
+        """Everything is opened first and assigned last, so a failure leaves nothing half-open."""
         spider = self.crawler.spider
-        self.site_dir = self.root / spider.profile.name
-        self.site_dir.mkdir(parents=True, exist_ok=True)
-        self.lines = JsonlArchive(self.root, spider.profile.name, fsync=self.fsync)
-        for torn in self.lines.repair():
-            inc(self.crawler.stats, "dgportal/torn_lines_repaired")
-            logger.warning("repaired a torn line at %s:%d (%d bytes moved to events.jsonl)",
-                           torn.path, torn.offset, len(torn.data))
-        self.state = StateStore(self.site_dir / "state.sqlite")
-        marker = self.site_dir / OPEN_MARKER
-        if marker.exists():
-            self._recover_from_kill()
-        marker.write_text(spider.run_id, encoding="utf-8")
-        if self.warc_enabled:
-            self.warc = WarcArchive(
-                self.site_dir / "warc", spider.run_id, max_bytes=self.warc_max_bytes,
-                software=f"dgportal-crawler/{__version__}", info=self._warcinfo(), clock=self.clock,
-                fsync=self.fsync,
-            )
-        self._events = (self.site_dir / EVENTS_FILE).open("ab")
+        site_dir = self.root / spider.profile.name
+        with contextlib.ExitStack() as opened:
+            lock = contextlib.ExitStack()
+            opened.enter_context(lock)
+            if not self.crawler.settings.getbool("DGPORTAL_LOCK_HELD"):  # `scrapy crawl`
+                lock.enter_context(site_lock(site_dir))
+            lines = JsonlArchive(self.root, spider.profile.name, fsync=self.fsync)
+            for torn in lines.repair():
+                inc(self.crawler.stats, "dgportal/torn_lines_repaired")
+                logger.warning("repaired a torn line at %s:%d (%d bytes moved to events.jsonl)",
+                               torn.path, torn.offset, len(torn.data))
+            state = opened.enter_context(StateStore(site_dir / "state.sqlite"))
+            marker = site_dir / OPEN_MARKER
+            if marker.exists():
+                self._recover_from_kill(site_dir, lines, state)
+            warc = None
+            if self.warc_enabled:
+                warc = opened.enter_context(WarcArchive(
+                    site_dir / "warc", spider.run_id, max_bytes=self.warc_max_bytes,
+                    software=f"dgportal-crawler/{__version__}", info=self._warcinfo(),
+                    clock=self.clock, fsync=self.fsync,
+                ))
+            events = opened.enter_context((site_dir / EVENTS_FILE).open("ab"))
+            marker.write_text(spider.run_id, encoding="utf-8")
+            opened.pop_all()
+        self._lock = lock
+        self._resources = contextlib.ExitStack()
+        for resource in (state, warc, events):
+            if resource is not None:
+                self._resources.push(resource)
+        self.lines, self.state, self.warc, self._events = lines, state, warc, events
+        self.site_dir = site_dir
 
-    def _recover_from_kill(self) -> None:
-        """The previous run did not close: bring the state up to the lines it wrote, and cut
-        the WARC record it was writing when it died."""
-        assert self.state is not None and self.lines is not None and self.site_dir is not None
-        replayed = self.state.apply_lines(iter(self.lines))
-        replayed += replay_withdrawals(self.state, iter_events(self.site_dir))
-        self.state.commit()
+    def now(self) -> str:
+        return format_time(self.clock())
+
+    def _recover_from_kill(self, site_dir: Path, lines: JsonlArchive, state: StateStore) -> None:
+        """The previous run did not close: cut what it was writing when it died (the last
+        event, the last WARC record) and bring the state up to the lines and events it wrote."""
+        torn_event = cut_torn_tail(site_dir / EVENTS_FILE) if (site_dir / EVENTS_FILE).exists() else None
+        if torn_event is not None:
+            logger.warning("cut a torn event at %s:%d", torn_event.path, torn_event.offset)
+        replayed = state.apply_lines(iter(lines))
+        replayed += replay_withdrawals(state, iter_events(site_dir))
+        state.commit()
         inc(self.crawler.stats, "dgportal/state_replayed", replayed)
-        torn = repair_torn_tails(self.site_dir / "warc") if (self.site_dir / "warc").is_dir() else []
-        with (self.site_dir / EVENTS_FILE).open("ab") as events:
+        torn = repair_torn_tails(site_dir / "warc") if (site_dir / "warc").is_dir() else []
+        with (site_dir / EVENTS_FILE).open("ab") as events:
             for record in torn:
                 events.write(encode_line({"event": "torn_warc_repaired", "file": record.file,
                                           "offset": record.offset, "problem": record.message}))
@@ -131,13 +171,12 @@ class ArchiveSession:
     def close(self, reason: str) -> None:
         if self.site_dir is None:
             return
-        for part in (self.lines, self.warc, self._events):
-            if part is not None:
-                part.close()
-        assert self.state is not None
-        self.state.close()
-        (self.site_dir / OPEN_MARKER).unlink(missing_ok=True)
+        assert self.lines is not None
+        self.lines.close()
+        self._resources.close()  # events, WARC, state (committed)
+        (self.site_dir / OPEN_MARKER).unlink(missing_ok=True)  # only once the state is safe
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         write_run_report(self.site_dir, self.crawler.spider, stats, reason,
                          started_at=self.started_at, finished_at=format_time(self.clock()))
         write_manifest(self.site_dir, clock=self.clock)
+        self._lock.close()

@@ -13,7 +13,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from dgportal_crawler.stats import per_column
+from dgportal_crawler.stats import fallback_rate, per_column
 
 logger = logging.getLogger(__name__)
 
@@ -36,20 +36,19 @@ COLUMNS = (
 def summary_rows(stats: dict[str, Any], column_ids: list[str]) -> list[dict[str, int]]:
     """Rows in profile order for every crawled column, then a total row."""
     table = per_column(stats)
-    rows = [{"column": c, **{k: table.get(c, {}).get(k, 0) for _, k in COLUMNS}}
-            for c in column_ids]
-    total = {"column": "total", **{k: sum(r[k] for r in rows) for _, k in COLUMNS}}
+    keys = [k for _, k in COLUMNS] + ["extracted", "list_failed"]
+    rows = [{"column": c, **{k: table.get(c, {}).get(k, 0) for k in keys}} for c in column_ids]
+    total = {"column": "total", **{k: sum(r[k] for r in rows) for k in keys}}
     return [*rows, total]
 
 
 def fallback_alerts(rows: list[dict[str, Any]], rate: float) -> list[str]:
     alerts = []
     for row in rows[:-1]:
-        fetched = row["stored"] + row["unchanged"] + row["failed"] + row["duplicate"]
-        if fetched and row["fallback"] / fetched > rate:
+        if fallback_rate(row) > rate:
             alerts.append(
-                f"column {row['column']}: {row['fallback']} of {fetched} articles needed the "
-                f"fallback extractor (> {rate:.0%}); its template has probably changed"
+                f"column {row['column']}: {row['fallback']} of {row['extracted']} articles needed "
+                f"the fallback extractor (> {rate:.0%}); its template has probably changed"
             )
     return alerts
 

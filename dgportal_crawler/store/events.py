@@ -25,15 +25,16 @@ def iter_events(site_dir: Path) -> Iterator[dict[str, Any]]:
 
 def replay_withdrawals(state: StateStore, events: Iterable[dict[str, Any]]) -> int:
     """Mark withdrawn every article whose last withdrawal event is newer than its last
-    sighting; returns how many rows were marked."""
+    sighting and was not followed by a ``restored`` event; returns how many were marked."""
     latest: dict[str, dict[str, Any]] = {}
     for event in events:
-        if event.get("event") == "withdrawn" and isinstance(event.get("id"), str):
+        if event.get("event") in ("withdrawn", "restored") and isinstance(event.get("id"), str):
             latest[event["id"]] = event
     marked = 0
     for article_id, event in latest.items():
         row = state.get(article_id)
-        if row is None or row.withdrawn_at is not None or str(event.get("at", "")) < row.last_seen:
+        if (event["event"] != "withdrawn" or row is None or row.withdrawn_at is not None
+                or str(event.get("at", "")) < row.last_seen):
             continue
         state.record_withdrawal(article_id, int(event.get("status") or 0), event["at"], event.get("location"))
         marked += 1

@@ -87,7 +87,7 @@ class JsonlArchive:
 
     def repair(self) -> list[TornLine]:
         """Truncate every file to its last complete line; return what was cut off."""
-        torn = [t for path in self.files() if (t := _cut_torn_tail(path)) is not None]
+        torn = [t for path in self.files() if (t := cut_torn_tail(path)) is not None]
         if torn:
             events = self.site_dir / "events.jsonl"
             with events.open("ab") as handle:
@@ -110,7 +110,8 @@ class JsonlArchive:
             yield from iter_archive_lines(path, on_bad)
 
 
-def _cut_torn_tail(path: Path) -> TornLine | None:
+def cut_torn_tail(path: Path) -> TornLine | None:
+    """Truncate ``path`` to its last complete line; what was cut, or None if nothing was."""
     with path.open("r+b") as handle:
         handle.seek(0, os.SEEK_END)
         size = handle.tell()

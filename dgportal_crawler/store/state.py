@@ -178,7 +178,9 @@ class StateStore:
         """
         changed = 0
         for line in lines:
-            article_id, revision = line["id"], int(line["revision"])
+            article_id, revision = line.get("id"), line.get("revision")
+            if not isinstance(article_id, str) or type(revision) is not int:
+                continue  # not an archive line; `dgportal verify` reports it
             fetched = line.get("fetched_at")
             old = self.get(article_id)
             if old is None:
