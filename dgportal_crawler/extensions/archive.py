@@ -74,8 +74,15 @@ class ArchiveSession:
             warc=crawler.settings.getbool("DGPORTAL_WARC", True),
             warc_max_bytes=crawler.settings.getint("DGPORTAL_WARC_MAX_BYTES", 100 * 2**20),
         )
+        crawler.signals.connect(session.open_early, signal=signals.spider_opened)
         crawler.signals.connect(session.close, signal=signals.spider_closed)
         return session
+
+    def open_early(self) -> None:
+        """Open when the spider opens, so an unusable archive stops the crawl before the
+        first request rather than at the first answer."""
+        with contextlib.suppress(ArchiveUnusable):  # already logged; the spider is closing
+            self.ensure_open()
 
     # -- opening ---------------------------------------------------------------------------
     def ensure_open(self) -> ArchiveSession:
