@@ -31,12 +31,7 @@ def article_from_saved(
     What a saved file cannot tell (fetch time, status) is null; the column comes from the URL
     when one is given. Without a URL the id is ``<site>:file:<first 16 hex of the sha256>``.
     """
-    column = profile.column_for_url(url)
-    page = FetchedPage(
-        url=url or "", site=profile.name, column=column.id if column else None,
-        column_name=column.name if column else None, template=column.template if column else None,
-        status=0, headers={}, body=data, fetched_at=None,
-    )
+    page = FetchedPage.saved(profile, url, data)
     if text_format == "text":
         decoded = decode_html(data)
         extracted = extract_capture(decoded.text, url=url, profile=profile)

@@ -19,7 +19,6 @@ from dgportal_crawler.commands import CommandError, locked
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
-from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.store import JsonlArchive
 from dgportal_crawler.store.events import iter_events, replay_withdrawals
 from dgportal_crawler.store.jsonl import BadLine, encode_line
@@ -104,17 +103,6 @@ def _latest_lines(folder: Path, bad: list[BadLine]) -> dict[str, dict[str, Any]]
     return latest
 
 
-def _page_from_record(profile: SiteProfile, site: str, url: str, status: int,
-                      headers: dict[str, str], body: bytes) -> FetchedPage:
-    column = profile.column_for_url(url)
-    lower = {k.lower(): v for k, v in headers.items()}
-    return FetchedPage(
-        url=url, site=site, column=column.id if column else None,
-        column_name=column.name if column else None, template=column.template if column else None,
-        status=status, headers=lower, body=_decoded_body(lower, body), fetched_at=None,
-    )
-
-
 def reextract(args: argparse.Namespace) -> int:
     folder = site_folder(args.folder)
     profile = profile_or_error(args.profile or folder.name)
@@ -135,7 +123,8 @@ def reextract(args: argparse.Namespace) -> int:
             if old is None or old.get("warc") != ref.to_dict():
                 continue  # not the capture this line was extracted from
             try:
-                page = _page_from_record(profile, folder.name, url, status, headers, body)
+                page = FetchedPage.saved(profile, url, _decoded_body(headers, body), status=status,
+                                         headers=headers)
                 new = article_from_page(page, profile, run_id=None).to_dict()
             except (ExtractionError, OSError, zlib.error) as exc:  # OSError: a bad gzip body
                 failed += 1
