@@ -15,9 +15,20 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def fixed(moment: dt.datetime) -> Clock:
+    return lambda: moment
+
+
 def clock_from_settings(settings: BaseSettings) -> Clock:
-    """``DGPORTAL_CLOCK``: a dotted path to a callable returning an aware datetime."""
+    """``DGPORTAL_CLOCK``: ``fixed:<ISO time>`` (e.g. ``fixed:2025-01-01T00:00:00Z``, to
+    replay a run as of that day) or a dotted path to a callable returning an aware datetime."""
     clock = settings.get("DGPORTAL_CLOCK") or utc_now
+    if isinstance(clock, str) and clock.startswith("fixed:"):
+        try:
+            moment = dt.datetime.fromisoformat(clock.removeprefix("fixed:"))
+        except ValueError:
+            raise ValueError(f"DGPORTAL_CLOCK {clock!r}: expected fixed:<ISO 8601 time>") from None
+        return fixed(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
     return load_object(clock) if isinstance(clock, str) else clock
 
 

@@ -289,3 +289,25 @@ def test_a_corrupt_state_file_stops_the_crawl_before_it_starts(server, tmp_path)
     result = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
     assert result.returncode == 2
     assert "rebuild-state" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_young_articles_are_rechecked_with_conditional_requests(server, replica, tmp_path):
+    import datetime as dt
+
+    truth = replica.ground_truth(server.origin)
+    newest = max(dt.date.fromisoformat(a["published_at"][:10]) for a in truth)
+    today = newest + dt.timedelta(days=10)  # replay the runs as of ten days after the newest article
+    as_of = ["-s", f"DGPORTAL_CLOCK=fixed:{today.isoformat()}T12:00:00+08:00"]
+    assert run_crawl(tmp_path, SITE, "--base-url", server.base_url, *as_of).returncode == 0
+    young = {a["id"] for a in truth if (today - dt.date.fromisoformat(a["published_at"][:10])).days <= 30}
+    assert len(young) >= 2, "the replica should have a few articles in the last 30 days"
+    server.reset_stats()
+    again = run_crawl(tmp_path, SITE, "--base-url", server.base_url, *as_of)
+    assert again.returncode == 0, again.stderr[-2000:]
+    stats = server.stats()
+    report = reports_of(tmp_path)[-1]
+    unchanged = sum(c["unchanged"] for c in report["columns"].values())
+    # every young article that was listed again got a conditional request and a 304
+    assert stats["not_modified"] == unchanged > 0
+    assert unchanged <= len(young)
+    assert len(lines_of(tmp_path)) == REPLICA_ARTICLES  # nothing written again
