@@ -78,6 +78,8 @@ class AnswerPipeline(_Component):
         location = urljoin(item.url, item.headers["location"]) if item.headers.get("location") else None
         off_site = location is not None and urlsplit(location).hostname not in spider.allowed_domains
         if known is not None and (item.status in WITHDRAWN_STATUSES or off_site):
+            if known.withdrawn_at is not None:  # still gone: already recorded once
+                raise self.drop(item.column, "still_withdrawn", f"still withdrawn: {item.url}", "DEBUG")
             state.record_withdrawal(article_id, item.status, seen_at, location)
             self.session.event({"event": "withdrawn", "id": article_id, "url": item.url,
                                 "status": item.status, "location": location})
@@ -92,13 +94,12 @@ class ExtractPipeline(_Component):
         if not isinstance(item, FetchedPage):
             return item
         spider = self.crawler.spider
+        self.count(item.column, "extracted")  # tried, whatever the outcome: the fallback rate's base
         try:
             article = article_from_page(item, spider.profile, spider.run_id)
         except ExtractionError as exc:
-            self.count(item.column, "extracted")
             inc(self.crawler.stats, "dgportal/failed/extraction")
             raise self.drop(item.column, "failed", f"extraction failed for {item.url}: {exc}") from exc
-        self.count(item.column, "extracted")
         article.validators = {k: item.headers[k] for k in ("etag", "last-modified") if k in item.headers}
         if article.extraction["method"] == "fallback":
             self.count(item.column, "fallback")

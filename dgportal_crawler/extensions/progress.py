@@ -19,7 +19,8 @@ from twisted.internet import task
 #: How often the bar is redrawn, in seconds.
 REFRESH_SECONDS = 0.25
 DONE_KEYS = ("dgportal/stored", "dgportal/failed", "dgportal/duplicate", "dgportal/unchanged",
-             "dgportal/withdrawn", "dgportal/restored", "dgportal/skipped_known")
+             "dgportal/withdrawn", "dgportal/still_withdrawn", "dgportal/restored",
+             "dgportal/skipped_known")
 
 
 class ProgressBar:

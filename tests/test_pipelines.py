@@ -1,0 +1,76 @@
+"""The pipelines on their own: a real archive session on tmp_path, pages built by hand, no engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from dgportal_crawler.extensions.archive import ArchiveSession
+from dgportal_crawler.pages import FetchedPage
+from dgportal_crawler.pipelines import AnswerPipeline
+from dgportal_crawler.spiders.houjie import HoujieSpider
+
+URL = "https://www.dg.gov.cn/houjie/xwzx/hjyw/content/post_1234567.html"
+KNOWN = "houjie:1234567"
+
+
+@pytest.fixture
+def crawler(tmp_path: Path):
+    crawler = get_crawler(HoujieSpider, {
+        "DGPORTAL_ARCHIVE_ROOT": str(tmp_path),
+        "DGPORTAL_WARC": False,
+        "DGPORTAL_CLOCK": "fixed:2026-01-01T00:00:00Z",
+        "EXTENSIONS": {"dgportal_crawler.extensions.archive.ArchiveSession": 100},
+    })
+    crawler.spider = crawler._create_spider()
+    session = crawler.get_extension(ArchiveSession).ensure_open()
+    session.state.record_fetch(KNOWN, URL, text_sha256="0" * 64, etag='"e1"', last_modified=None,
+                               status=200, published_at="2024-01-01T00:00:00+08:00",
+                               seen_at="2025-12-01T00:00:00Z")
+    yield crawler
+    session.close("finished")
+
+
+def answer(crawler, status: int, url: str = URL, location: str | None = None) -> str:
+    page = FetchedPage(url=url, site="houjie", column="hjyw", column_name="厚街要闻", template="current",
+                       status=status, headers={"location": location} if location else {}, body=b"",
+                       fetched_at="2026-01-01T00:00:00Z")
+    with pytest.raises(DropItem) as info:
+        AnswerPipeline(crawler).process_item(page)
+    return str(info.value)
+
+
+def events(tmp_path: Path) -> list[dict]:
+    path = tmp_path / "houjie" / "events.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_404_of_a_known_article_is_one_withdrawal(crawler, tmp_path):
+    assert answer(crawler, 404).startswith("withdrawn (404)")
+    assert answer(crawler, 404).startswith("still withdrawn")  # not a second event
+    assert [(e["event"], e["id"], e["status"]) for e in events(tmp_path)] == [("withdrawn", KNOWN, 404)]
+    session = crawler.get_extension(ArchiveSession)
+    assert session.state.get(KNOWN).withdrawn_at == "2026-01-01T00:00:00Z"
+    assert crawler.stats.get_value("dgportal/column/hjyw/withdrawn") == 1
+
+
+def test_a_304_is_unchanged(crawler):
+    assert answer(crawler, 304).startswith("not modified")
+    assert crawler.stats.get_value("dgportal/column/hjyw/unchanged") == 1
+
+
+def test_redirects_off_site_withdraw_but_relative_ones_do_not(crawler, tmp_path):
+    assert answer(crawler, 301, location="/houjie/xwzx/hjyw/content/post_7654321.html") == f"HTTP 301 for {URL}"
+    assert answer(crawler, 301, location="http://example.invalid/gone").startswith("withdrawn (301)")
+    assert events(tmp_path)[0]["location"] == "http://example.invalid/gone"
+
+
+def test_an_unknown_article_that_fails_is_a_failure_not_a_withdrawal(crawler):
+    other = URL.replace("1234567", "7654321")
+    assert answer(crawler, 404, url=other) == f"HTTP 404 for {other}"
+    assert crawler.stats.get_value("dgportal/failed/http_404") == 1
+    assert crawler.stats.get_value("dgportal/column/hjyw/failed") == 1
