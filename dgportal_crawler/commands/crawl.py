@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("--demo-articles must be at least 1")
     profile = profile_or_error(args.site, args.base_url)
     try:
-        make_plan(profile, args.columns, args.since, args.until)
+        plan = make_plan(profile, args.columns, args.since, args.until)
     except CrawlArgumentError as exc:
         raise CommandError(str(exc)) from None
     overrides = parse_overrides(args.set)
@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         if stats.get("finish_reason") == "finished":
             shutil.rmtree(site_dir / JOB_FOLDER, ignore_errors=True)
     print(f"archive: {site_dir}", file=sys.stderr)
-    return exit_code(stats, _plan_columns(profile, args), settings.getfloat("DGPORTAL_FALLBACK_WARN_RATE"))
+    columns = [c.id for c in plan.columns]
+    return exit_code(stats, columns, settings.getfloat("DGPORTAL_FALLBACK_WARN_RATE"))
 
 
 def exit_code(stats: dict, columns: list[str], fallback_rate: float) -> int:
@@ -91,10 +92,6 @@ def preflight_archive(site_dir: Path) -> None:
         StateStore(path).close()
     except StateError as exc:
         raise CommandError(str(exc)) from None
-
-
-def _plan_columns(profile: SiteProfile, args: argparse.Namespace) -> list[str]:
-    return [c.id for c in make_plan(profile, args.columns, args.since, args.until).columns]
 
 
 @contextlib.contextmanager
