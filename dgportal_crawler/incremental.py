@@ -27,8 +27,9 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
 
 from dgportal_crawler.clock import clock_from_settings
-from dgportal_crawler.extensions.archive import ArchiveSession
+from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.stats import column_key, inc
+from dgportal_crawler.store.state import StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +71,14 @@ class IncrementalMiddleware:
         column = response.meta.get("dgportal_column", "-")
         kept: list[Any] = []
         articles = known = 0
+        store = self._store()
         for out in outputs:
-            if not (isinstance(out, Request) and out.meta.get("dgportal_kind") == "article"):
+            if _kind(out) != "article":
                 continue
             articles += 1
-            state = self._state_of(out.url)
-            self.listed.add(self._id(out.url))
+            article_id = self.crawler.spider.profile.article_id(out.url)
+            self.listed.add(article_id)
+            state = store.get(article_id) if store is not None else None
             if state is None or state.withdrawn_at is not None:
                 kept.append(out)
                 continue
@@ -89,10 +92,9 @@ class IncrementalMiddleware:
         self.seen_pages[column] = self.seen_pages.get(column, 0) + 1 if all_known else 0
         stop = self.mode == "incremental" and self.seen_pages[column] >= self.stop_after
         for out in outputs:
-            is_article = isinstance(out, Request) and out.meta.get("dgportal_kind") == "article"
-            if is_article:
+            if _kind(out) == "article":
                 continue
-            if stop and isinstance(out, Request) and out.meta.get("dgportal_kind") == "list":
+            if stop and _kind(out) == "list":
                 inc(self.crawler.stats, column_key(column, "stopped_early"))
                 logger.info("column %s: a whole list page was already archived; not paging on", column)
                 continue
@@ -114,8 +116,7 @@ class IncrementalMiddleware:
 
     def _unlisted_rechecks(self) -> Iterator[Request]:
         spider = self.crawler.spider
-        session = self.crawler.get_extension(ArchiveSession)
-        state = session.ensure_open().state if session else None
+        state = self._store()
         if state is None or self.mode == "resume":
             return
         columns = {c.id: c for c in spider.plan.columns}
@@ -132,13 +133,9 @@ class IncrementalMiddleware:
             yield _conditional(spider.article_request(url, column), row)
 
     # -- helpers ---------------------------------------------------------------------------
-    def _id(self, url: str) -> str:
-        return self.crawler.spider.profile.article_id(url)
-
-    def _state_of(self, url: str) -> Any:
-        session = self.crawler.get_extension(ArchiveSession)
-        state = session.ensure_open().state if session else None
-        return state.get(self._id(url)) if state is not None else None
+    def _store(self) -> StateStore | None:
+        session = open_session(self.crawler)
+        return session.state if session is not None else None
 
     def _young(self, published_at: str | None) -> bool:
         day = _day(published_at)
@@ -153,6 +150,11 @@ def rebase(url: str, base_url: str) -> str:
     article where it can be reached today."""
     stored, base = urlsplit(url), urlsplit(base_url)
     return urlunsplit(stored._replace(scheme=base.scheme, netloc=base.netloc))
+
+
+def _kind(output: Any) -> str | None:
+    """``list``, ``article`` … for the spider's requests; None for anything else."""
+    return output.meta.get("dgportal_kind") if isinstance(output, Request) else None
 
 
 def _day(published_at: str | None) -> dt.date | None:
@@ -171,5 +173,4 @@ def _conditional(request: Request, state: Any) -> Request:
         headers["If-Modified-Since"] = state.last_modified
     if not headers:
         return request
-    new = request.replace(headers={**request.headers.to_unicode_dict(), **headers})
-    return new
+    return request.replace(headers={**request.headers.to_unicode_dict(), **headers})

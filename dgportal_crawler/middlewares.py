@@ -15,7 +15,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from dgportal_crawler.clock import Clock, clock_from_settings, format_time
-from dgportal_crawler.extensions.archive import ArchiveSession
+from dgportal_crawler.extensions.archive import open_session
 
 
 class FetchTimeMiddleware:
@@ -60,8 +60,8 @@ class WarcCaptureMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
-        session = self.crawler.get_extension(ArchiveSession)
-        if session is None or session.ensure_open().warc is None:
+        session = open_session(self.crawler)
+        if session is None or session.warc is None:
             return response
         try:
             reason = HTTPStatus(response.status).phrase

@@ -21,11 +21,12 @@ from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
 from scrapy.utils.misc import load_object
 
 from dgportal_crawler.assemble import article_from_page
-from dgportal_crawler.extensions.archive import ArchiveSession
+from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.items import Article
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.stats import column_key, inc
+from dgportal_crawler.store.state import StateStore
 from dgportal_crawler.validate import problems_of
 
 logger = logging.getLogger(__name__)
@@ -45,10 +46,16 @@ class _Component:
 
     @property
     def session(self) -> ArchiveSession:
-        session = self.crawler.get_extension(ArchiveSession)
+        session = open_session(self.crawler)
         if session is None:
             raise RuntimeError("the ArchiveSession extension is not enabled")
-        return session.ensure_open()
+        return session
+
+    @property
+    def state(self) -> StateStore:
+        state = self.session.state
+        assert state is not None  # an open session has its state
+        return state
 
     def count(self, column: str | None, counter: str) -> None:
         inc(self.crawler.stats, column_key(column, counter))
@@ -68,8 +75,7 @@ class AnswerPipeline(_Component):
             return item
         spider = self.crawler.spider
         article_id = spider.profile.article_id(item.url)
-        state = self.session.state
-        assert state is not None
+        state = self.state
         known = state.get(article_id)
         seen_at = item.fetched_at or self.session.now()
         if item.status == 304 and known is not None:
@@ -139,8 +145,7 @@ class RevisionPipeline(_Component):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        state = self.session.state
-        assert state is not None
+        state = self.state
         known = state.get(item.id)
         if known is None:
             self.count(item.column, "new")
@@ -164,9 +169,9 @@ class StorePipeline(_Component):
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
             session = self.session
-            assert session.lines is not None and session.state is not None
+            assert session.lines is not None
             session.lines.append(item.to_dict())
-            _record(session.state, item, session.now())
+            _record(self.state, item, session.now())
             self.count(item.column, "stored")
         return item
 
@@ -208,7 +213,7 @@ class AttachmentPipeline(_Component):
         return item
 
 
-def _record(state: Any, article: Article, now: str) -> None:
+def _record(state: StateStore, article: Article, now: str) -> None:
     """Tell the state about a stored or unchanged article. The pipeline has already decided
     new/updated/unchanged; the state's own answer is the same by construction."""
     state.record_fetch(

@@ -1,7 +1,7 @@
 """The archive of one run: JSONL lines, state, WARC captures, events, report and manifest.
 
 One :class:`ArchiveSession` per crawl owns every file under ``<root>/<site>/``; the
-pipelines and middlewares reach it with ``crawler.get_extension(ArchiveSession)``. It opens
+pipelines and middlewares reach it with :func:`open_session`. It opens
 on first use (pipelines open before the ``spider_opened`` signal) and closes last.
 
 Crash safety: a line is written before the state learns of it, and a marker file says the
@@ -187,3 +187,9 @@ class ArchiveSession:
                          started_at=self.started_at, finished_at=format_time(self.clock()))
         write_manifest(self.site_dir, clock=self.clock)
         self._lock.close()
+
+
+def open_session(crawler: Crawler) -> ArchiveSession | None:
+    """The crawl's archive session, opened; None when the archive is switched off."""
+    session = crawler.get_extension(ArchiveSession)
+    return session.ensure_open() if session is not None else None
