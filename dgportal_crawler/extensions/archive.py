@@ -15,7 +15,7 @@ import contextlib
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -58,7 +58,7 @@ class ArchiveSession:
         self.lines: JsonlArchive | None = None
         self.state: StateStore | None = None
         self.warc: WarcArchive | None = None
-        self._events: Any = None
+        self._events: IO[bytes] | None = None
         self._resources = contextlib.ExitStack()
         self._lock = contextlib.ExitStack()
         self.failure: str | None = None
@@ -116,8 +116,14 @@ class ArchiveSession:
                                torn.path, torn.offset, len(torn.data))
             state = opened.enter_context(StateStore(site_dir / "state.sqlite"))
             marker = site_dir / OPEN_MARKER
-            if marker.exists():
-                self._recover_from_kill(site_dir, lines, state)
+            killed = marker.exists()  # the previous run never closed the archive
+            if killed and (site_dir / EVENTS_FILE).exists():
+                torn_event = cut_torn_tail(site_dir / EVENTS_FILE)  # before appending to it
+                if torn_event is not None:
+                    logger.warning("cut a torn event at %s:%d", torn_event.path, torn_event.offset)
+            events = opened.enter_context((site_dir / EVENTS_FILE).open("ab"))
+            if killed:
+                self._recover_from_kill(site_dir, lines, state, events)
             warc = None
             if self.warc_enabled:
                 warc = opened.enter_context(WarcArchive(
@@ -125,7 +131,6 @@ class ArchiveSession:
                     software=f"dgportal-crawler/{__version__}", info=self._warcinfo(),
                     clock=self.clock, fsync=self.fsync,
                 ))
-            events = opened.enter_context((site_dir / EVENTS_FILE).open("ab"))
             marker.write_text(spider.run_id, encoding="utf-8")
             opened.pop_all()
         self._lock = lock
@@ -139,21 +144,18 @@ class ArchiveSession:
     def now(self) -> str:
         return format_time(self.clock())
 
-    def _recover_from_kill(self, site_dir: Path, lines: JsonlArchive, state: StateStore) -> None:
-        """The previous run did not close: cut what it was writing when it died (the last
-        event, the last WARC record) and bring the state up to the lines and events it wrote."""
-        torn_event = cut_torn_tail(site_dir / EVENTS_FILE) if (site_dir / EVENTS_FILE).exists() else None
-        if torn_event is not None:
-            logger.warning("cut a torn event at %s:%d", torn_event.path, torn_event.offset)
+    def _recover_from_kill(self, site_dir: Path, lines: JsonlArchive, state: StateStore,
+                           events: IO[bytes]) -> None:
+        """The previous run did not close: bring the state up to the lines and events it
+        wrote, and cut the WARC record it was writing when it died."""
         replayed = state.apply_lines(iter(lines))
         replayed += replay_withdrawals(state, iter_events(site_dir))
         state.commit()
         inc(self.crawler.stats, "dgportal/state_replayed", replayed)
         torn = repair_torn_tails(site_dir / "warc") if (site_dir / "warc").is_dir() else []
-        with (site_dir / EVENTS_FILE).open("ab") as events:
-            for record in torn:
-                events.write(encode_line({"event": "torn_warc_repaired", "file": record.file,
-                                          "offset": record.offset, "problem": record.message}))
+        for record in torn:
+            self._write_event(events, {"event": "torn_warc_repaired", "file": record.file,
+                                       "offset": record.offset, "problem": record.message})
         inc(self.crawler.stats, "dgportal/torn_warc_repaired", len(torn))
         logger.warning("the previous run did not close the archive (killed?): replayed %d lines "
                        "into the state, cut %d torn WARC record(s)", replayed, len(torn))
@@ -170,9 +172,13 @@ class ArchiveSession:
     # -- writing ---------------------------------------------------------------------------
     def event(self, record: dict[str, Any]) -> None:
         self.ensure_open()
-        line = {"at": format_time(self.clock()), "run_id": self.crawler.spider.run_id, **record}
-        self._events.write(encode_line(line))
-        self._events.flush()
+        assert self._events is not None
+        self._write_event(self._events, record)
+
+    def _write_event(self, events: IO[bytes], record: dict[str, Any]) -> None:
+        """One flushed line: when, which run, what."""
+        events.write(encode_line({"at": self.now(), "run_id": self.crawler.spider.run_id, **record}))
+        events.flush()
 
     # -- closing ---------------------------------------------------------------------------
     def close(self, reason: str) -> None:
