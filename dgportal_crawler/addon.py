@@ -1,4 +1,10 @@
-"""Turns the ``DGPORTAL_*`` settings into Scrapy's own, once, before the crawler starts.
+"""The project's Scrapy add-on: defaults, components, politeness and the User-Agent, set once
+before the crawler starts.
+
+It is all another Scrapy project needs to use our components
+(``ADDONS = {"dgportal_crawler.addon.DgportalAddon": 0}``): it registers the pipelines,
+middlewares and extensions ("set if not set", so a project can reorder or switch one off with
+``None``) and the ``DGPORTAL_*`` defaults from :mod:`dgportal_crawler.config`.
 
 Politeness depends on the target: the real portal gets robots.txt, AutoThrottle, a delay and
 few concurrent requests; the bundled replica on a loopback address is crawled at full speed
@@ -14,6 +20,7 @@ from urllib.parse import urlsplit
 from scrapy.settings import BaseSettings
 
 from dgportal_crawler import __version__
+from dgportal_crawler.config import DEFAULTS
 
 POLITE = {
     "ROBOTSTXT_OBEY": True,
@@ -29,6 +36,31 @@ LOOPBACK = {
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_DELAY": 0.0,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
+
+#: The project's components, by setting and order.
+COMPONENTS = {
+    "ITEM_PIPELINES": {
+        "dgportal_crawler.pipelines.AnswerPipeline": 50,
+        "dgportal_crawler.pipelines.ExtractPipeline": 100,
+        "dgportal_crawler.pipelines.ValidatePipeline": 200,
+        "dgportal_crawler.pipelines.DedupePipeline": 300,
+        "dgportal_crawler.pipelines.RevisionPipeline": 400,
+        "dgportal_crawler.pipelines.StorePipeline": 800,
+        "dgportal_crawler.pipelines.AttachmentPipeline": 900,
+    },
+    "DOWNLOADER_MIDDLEWARES": {
+        "dgportal_crawler.middlewares.FetchTimeMiddleware": 950,
+        "dgportal_crawler.middlewares.WarcCaptureMiddleware": 960,
+    },
+    "SPIDER_MIDDLEWARES": {
+        "dgportal_crawler.incremental.IncrementalMiddleware": 800,
+    },
+    "EXTENSIONS": {
+        "dgportal_crawler.extensions.archive.ArchiveSession": 100,
+        "dgportal_crawler.extensions.progress.ProgressBar": 500,
+        "dgportal_crawler.extensions.summary.RunSummary": 510,
+    },
 }
 
 
@@ -50,7 +82,25 @@ def user_agent(contact: str) -> str:
 
 class DgportalAddon:
     def update_settings(self, settings: BaseSettings) -> None:
+        for name, value in DEFAULTS.items():
+            settings.set(name, value, priority="addon")
+        for name, components in COMPONENTS.items():
+            _add_components(settings, name, components)
+        # Never on for an archive crawl: a code-execution endpoint, a token file left behind.
+        settings.set("REMOTE_CONTROL_ENABLED", False, priority="addon")
+        settings.set("TELNETCONSOLE_ENABLED", False, priority="addon")
+        settings.set("LOG_FORMATTER", "dgportal_crawler.logformat.DgportalLogFormatter", priority="addon")
         policy = LOOPBACK if is_loopback_url(settings.get("DGPORTAL_BASE_URL")) else POLITE
         for name, value in policy.items():
             settings.set(name, value, priority="addon")
         settings.set("USER_AGENT", user_agent(settings.get("DGPORTAL_CONTACT", "")), priority="addon")
+
+
+def _add_components(settings: BaseSettings, name: str, components: dict[str, int]) -> None:
+    """Add each component unless the setting already names it (a ``None`` there switches it
+    off). Paths are compared as strings: loading the classes here would import Twisted's
+    reactor before Scrapy chooses one."""
+    current = settings.getdict(name)
+    missing = {path: order for path, order in components.items() if path not in current}
+    if missing:
+        settings.set(name, {**current, **missing}, settings.getpriority(name) or 0)

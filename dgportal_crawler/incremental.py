@@ -26,36 +26,37 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Response
 
-from dgportal_crawler.clock import clock_from_settings
+from dgportal_crawler import config
+from dgportal_crawler.clock import Clock, clock_from_settings
 from dgportal_crawler.extensions.archive import ArchiveSession, open_session
-from dgportal_crawler.stats import column_key, inc
-from dgportal_crawler.store.state import StateStore
+from dgportal_crawler.runcontext import CrawlRun, crawl_run
+from dgportal_crawler.stats import META_COLUMN, META_KIND, SKIPPED_KNOWN, STOPPED_EARLY, column_key, count, inc
+from dgportal_crawler.store.state import ArticleState, StateStore
 
 logger = logging.getLogger(__name__)
 
-MODES = ("incremental", "full", "resume")
-
 
 class IncrementalMiddleware:
-    def __init__(self, crawler: Crawler, mode: str, recheck_days: int, stop_after: int) -> None:
+    def __init__(self, crawler: Crawler, run: CrawlRun, *, recheck_days: int, stop_after: int,
+                 clock: Clock) -> None:
         self.crawler = crawler
-        self.mode = mode
+        self.run = run
+        self.mode = run.mode
         self.recheck_days = recheck_days
         self.stop_after = stop_after
-        self.clock = clock_from_settings(crawler.settings)
+        self.clock = clock
         self.seen_pages: dict[str, int] = {}
         self.listed: set[str] = set()
         self.rechecked_unlisted = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
-        mode = crawler.settings.get("DGPORTAL_MODE", "incremental")
-        if mode not in MODES:
-            raise ValueError(f"DGPORTAL_MODE must be one of {', '.join(MODES)}, not {mode!r}")
-        if crawler.get_extension(ArchiveSession) is None:
-            raise NotConfigured("no archive, nothing to be incremental against")
-        mw = cls(crawler, mode, crawler.settings.getint("DGPORTAL_RECHECK_DAYS", 30),
-                 crawler.settings.getint("DGPORTAL_STOP_AFTER_SEEN_PAGES", 1))
+        run = crawl_run(crawler)
+        if run is None or crawler.get_extension(ArchiveSession) is None:
+            raise NotConfigured  # no archive, nothing to be incremental against
+        mw = cls(crawler, run, recheck_days=config.get_int(crawler.settings, "DGPORTAL_RECHECK_DAYS"),
+                 stop_after=config.get_int(crawler.settings, "DGPORTAL_STOP_AFTER_SEEN_PAGES"),
+                 clock=clock_from_settings(crawler.settings))
         crawler.signals.connect(mw.spider_idle, signal=signals.spider_idle)
         return mw
 
@@ -66,9 +67,9 @@ class IncrementalMiddleware:
             yield item
 
     def _filter(self, response: Response, outputs: list[Any]) -> list[Any]:
-        if response.meta.get("dgportal_kind") != "list":
+        if response.meta.get(META_KIND) != "list":
             return outputs
-        column = response.meta.get("dgportal_column", "-")
+        column = response.meta.get(META_COLUMN, "-")
         kept: list[Any] = []
         articles = known = 0
         store = self._store()
@@ -76,7 +77,7 @@ class IncrementalMiddleware:
             if _kind(out) != "article":
                 continue
             articles += 1
-            article_id = self.crawler.spider.profile.article_id(out.url)
+            article_id = self.run.profile.article_id(out.url)
             self.listed.add(article_id)
             state = store.get(article_id) if store is not None else None
             if state is None or state.withdrawn_at is not None:
@@ -86,8 +87,7 @@ class IncrementalMiddleware:
             if self.mode == "full" or self._young(state.published_at):
                 kept.append(_conditional(out, state))
             else:
-                inc(self.crawler.stats, column_key(column, "skipped_known"))
-                inc(self.crawler.stats, "dgportal/skipped_known")
+                count(self.crawler.stats, column, SKIPPED_KNOWN)
         all_known = articles > 0 and known == articles
         self.seen_pages[column] = self.seen_pages.get(column, 0) + 1 if all_known else 0
         stop = self.mode == "incremental" and self.seen_pages[column] >= self.stop_after
@@ -95,7 +95,7 @@ class IncrementalMiddleware:
             if _kind(out) == "article":
                 continue
             if stop and _kind(out) == "list":
-                inc(self.crawler.stats, column_key(column, "stopped_early"))
+                inc(self.crawler.stats, column_key(column, STOPPED_EARLY))
                 logger.info("column %s: a whole list page was already archived; not paging on", column)
                 continue
             kept.append(out)
@@ -115,22 +115,22 @@ class IncrementalMiddleware:
         raise DontCloseSpider
 
     def _unlisted_rechecks(self) -> Iterator[Request]:
-        spider = self.crawler.spider
+        run = self.run
         state = self._store()
         if state is None or self.mode == "resume":
             return
-        columns = {c.id: c for c in spider.plan.columns}
+        columns = {c.id: c for c in run.plan.columns}
         for row in state.iter_states():
             if row.id in self.listed or row.withdrawn_at is not None:
                 continue
             if not (self.mode == "full" or self._young(row.published_at)):
                 continue
-            url = rebase(row.url, spider.profile.base_url)
-            column = spider.profile.column_for_url(url)
+            url = rebase(row.url, run.profile.base_url)
+            column = run.profile.column_for_url(url)
             day = _day(row.published_at)
-            if column is None or column.id not in columns or not spider.plan.in_range(day):
+            if column is None or column.id not in columns or not run.plan.in_range(day):
                 continue
-            yield _conditional(spider.article_request(url, column), row)
+            yield _conditional(run.requests.article(url, column), row)
 
     # -- helpers ---------------------------------------------------------------------------
     def _store(self) -> StateStore | None:
@@ -154,7 +154,7 @@ def rebase(url: str, base_url: str) -> str:
 
 def _kind(output: Any) -> str | None:
     """``list``, ``article`` … for the spider's requests; None for anything else."""
-    return output.meta.get("dgportal_kind") if isinstance(output, Request) else None
+    return output.meta.get(META_KIND) if isinstance(output, Request) else None
 
 
 def _day(published_at: str | None) -> dt.date | None:
@@ -164,7 +164,7 @@ def _day(published_at: str | None) -> dt.date | None:
         return None
 
 
-def _conditional(request: Request, state: Any) -> Request:
+def _conditional(request: Request, state: ArticleState) -> Request:
     """The same request, asking the server to answer 304 when nothing changed."""
     headers = {}
     if state.etag:

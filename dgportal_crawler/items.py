@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # extract/ imports this module: the aliases are for type checkers only
+    from dgportal_crawler.extract.kinds import DatePrecision, ExtractionMethod, Script
 
 #: Version of the archive line layout; bump on any incompatible change.
 SCHEMA_VERSION = 1
@@ -33,8 +36,8 @@ class Attachment:
 class Extraction:
     """How the text was obtained: which method and template, and what was removed."""
 
-    method: str  # "template" | "fallback" | "capture"
-    template: str | None  # "current" | "legacy" | None
+    method: ExtractionMethod
+    template: str | None  # a template name of the site profile ("current", "legacy" …)
     removed: dict[str, int] = field(default_factory=dict)  # boilerplate rule name -> count
     encoding: dict[str, Any] = field(default_factory=dict)  # charset decision, see extract.decode
     warnings: list[str] = field(default_factory=list)
@@ -47,11 +50,11 @@ class ExtractedArticle:
     title: str
     title_original: str
     published_at: str | None  # ISO 8601 with offset, e.g. 2023-02-27T10:14:00+08:00
-    published_precision: str | None  # "day" | "minute" | "second"
+    published_precision: DatePrecision | None
     source: str | None
     text: str  # paragraphs joined by "\n", simplified
     text_original: str  # as captured, same paragraph split
-    script_original: str  # "hans" | "hant" | "mixed"
+    script_original: Script
     images: list[Image] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     column_path: list[str] = field(default_factory=list)
@@ -115,13 +118,30 @@ class Article:
     crawler: dict[str, Any]
     warc: dict[str, Any] | None = None
     schema_version: int = SCHEMA_VERSION
-    #: HTTP validators of the fetch (ETag, Last-Modified) for the state; not part of the line.
-    validators: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        line = asdict(self)
-        del line["validators"]
-        return line
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """HTTP validators of a fetch, kept in the state for conditional requests."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def from_headers(cls, headers: dict[str, str]) -> Validators:
+        return cls(headers.get("etag"), headers.get("last-modified"))
+
+
+@dataclass(slots=True)
+class PendingArticle:
+    """An article on its way through the pipelines: the archive line, and beside it what
+    only the state needs. The store pipeline passes on the line alone."""
+
+    article: Article
+    validators: Validators = field(default_factory=Validators)
 
 
 def sha256_hex(data: bytes | str) -> str:

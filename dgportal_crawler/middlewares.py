@@ -14,12 +14,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from dgportal_crawler import config
 from dgportal_crawler.clock import Clock, clock_from_settings, format_time
-from dgportal_crawler.extensions.archive import open_session
+from dgportal_crawler.extensions.archive import ArchiveSession, open_session
+from dgportal_crawler.stats import META_FETCHED_AT, META_WARC
 
 
 class FetchTimeMiddleware:
-    """Puts ``dgportal_fetched_at`` in ``response.meta``."""
+    """Puts the fetch time (``META_FETCHED_AT``) in ``response.meta``."""
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
@@ -29,7 +31,7 @@ class FetchTimeMiddleware:
         return cls(clock_from_settings(crawler.settings))
 
     def process_response(self, request: Request, response: Response) -> Response:
-        request.meta["dgportal_fetched_at"] = format_time(self.clock())
+        request.meta[META_FETCHED_AT] = format_time(self.clock())
         return response
 
 
@@ -48,15 +50,17 @@ def _header_pairs(headers: object) -> list[tuple[str, str]]:
 
 class WarcCaptureMiddleware:
     """Writes every request/response pair (robots.txt, list pages, articles) to the run's
-    WARC files and puts the reference in ``response.meta["dgportal_warc"]``."""
+    WARC files and puts the reference in ``response.meta`` (``META_WARC``)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
-        if not crawler.settings.getbool("DGPORTAL_WARC", True):
+        if not config.get_bool(crawler.settings, "DGPORTAL_WARC"):
             raise NotConfigured("DGPORTAL_WARC is off")
+        if crawler.get_extension(ArchiveSession) is None:
+            raise NotConfigured  # not an archive crawl: nowhere to write
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -71,5 +75,5 @@ class WarcCaptureMiddleware:
             response.url, request.method, _header_pairs(request.headers), request.body or b"",
             response.status, reason, _header_pairs(response.headers), response.body,
         )
-        request.meta["dgportal_warc"] = ref.to_dict()
+        request.meta[META_WARC] = ref.to_dict()
         return response

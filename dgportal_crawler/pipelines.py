@@ -1,32 +1,55 @@
 """Item pipelines, one job each, in this order:
 
 ``AnswerPipeline`` (what a non-200 answer means: unchanged, withdrawn, failed) →
-``ExtractPipeline`` (page bytes → Article) → ``ValidatePipeline`` (refuse what is not an
-article) → ``DedupePipeline`` (one line per article per run) → ``RevisionPipeline`` (new,
-changed or unchanged since the last run) → ``StorePipeline`` (the JSONL line, then the state)
-→ ``AttachmentPipeline`` (optional: fetch attachments so the WARC keeps them).
+``ExtractPipeline`` (page bytes → a pending article) → ``ValidatePipeline`` (refuse what is
+not an article) → ``DedupePipeline`` (one line per article per run) → ``RevisionPipeline``
+(new, changed or unchanged since the last run, as the state classifies it) →
+``StorePipeline`` (the JSONL line, then the state; passes the line on) →
+``AttachmentPipeline`` (optional: fetch attachments so the WARC keeps them).
 
 Every drop says why in its ``DropItem`` message and counts under ``dgportal/``, per column.
+Each pipeline switches itself off (``NotConfigured``) when the crawl is not an archive crawl.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
 from scrapy.utils.misc import load_object
 
+from dgportal_crawler import config
 from dgportal_crawler.assemble import article_from_page
-from dgportal_crawler.extensions.archive import ArchiveSession, open_session
+from dgportal_crawler.extensions.archive import open_session
 from dgportal_crawler.extract import ExtractionError
-from dgportal_crawler.items import Article
+from dgportal_crawler.items import Article, PendingArticle, Validators
 from dgportal_crawler.pages import FetchedPage
-from dgportal_crawler.stats import column_key, inc
-from dgportal_crawler.store.state import StateStore
+from dgportal_crawler.runcontext import CrawlRun, crawl_run
+from dgportal_crawler.stats import (
+    ATTACHMENT_FAILED,
+    ATTACHMENTS,
+    DUPLICATE,
+    EXTRACTED,
+    FAILED,
+    FALLBACK,
+    META_COLUMN,
+    META_KIND,
+    NEW,
+    RESTORED,
+    STILL_WITHDRAWN,
+    STORED,
+    UNCHANGED,
+    UPDATED,
+    WITHDRAWN,
+    count,
+    failure_key,
+    inc,
+)
+from dgportal_crawler.store.site import SiteArchive
 from dgportal_crawler.validate import problems_of
 
 logger = logging.getLogger(__name__)
@@ -35,31 +58,28 @@ WITHDRAWN_STATUSES = frozenset({404, 410})
 
 
 class _Component:
-    """Keeps the crawler for stats, the spider (profile, run id) and the archive session."""
+    """Keeps the crawler (for stats) and the run; reaches the archive through the session."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
         self.crawler = crawler
+        self.run = run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:
-        return cls(crawler)
+        run = crawl_run(crawler)
+        if run is None:
+            raise NotConfigured  # not an archive crawl
+        return cls(crawler, run)
 
     @property
-    def session(self) -> ArchiveSession:
-        session = open_session(self.crawler)
-        if session is None:
+    def archive(self) -> SiteArchive:
+        archive = open_session(self.crawler)
+        if archive is None:
             raise RuntimeError("the ArchiveSession extension is not enabled")
-        return session
-
-    @property
-    def state(self) -> StateStore:
-        state = self.session.state
-        assert state is not None  # an open session has its state
-        return state
+        return archive
 
     def count(self, column: str | None, counter: str) -> None:
-        inc(self.crawler.stats, column_key(column, counter))
-        inc(self.crawler.stats, f"dgportal/{counter}")
+        count(self.crawler.stats, column, counter)
 
     def drop(self, column: str | None, counter: str, message: str, level: str = "WARNING") -> DropItem:
         self.count(column, counter)
@@ -73,25 +93,24 @@ class AnswerPipeline(_Component):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage) or item.status == 200:
             return item
-        spider = self.crawler.spider
-        article_id = spider.profile.article_id(item.url)
-        state = self.state
-        known = state.get(article_id)
-        seen_at = item.fetched_at or self.session.now()
+        archive = self.archive
+        article_id = self.run.profile.article_id(item.url)
+        known = archive.state.get(article_id)
+        seen_at = item.fetched_at or archive.now()
         if item.status == 304 and known is not None:
-            state.record_not_modified(article_id, seen_at)
-            raise self.drop(item.column, "unchanged", f"not modified: {item.url}", "DEBUG")
+            archive.state.record_not_modified(article_id, seen_at)
+            raise self.drop(item.column, UNCHANGED, f"not modified: {item.url}", "DEBUG")
         location = urljoin(item.url, item.headers["location"]) if item.headers.get("location") else None
-        off_site = location is not None and urlsplit(location).hostname not in spider.allowed_domains
+        off_site = location is not None and not self.run.on_site(location)
         if known is not None and (item.status in WITHDRAWN_STATUSES or off_site):
             if known.withdrawn_at is not None:  # still gone: already recorded once
-                raise self.drop(item.column, "still_withdrawn", f"still withdrawn: {item.url}", "DEBUG")
-            state.record_withdrawal(article_id, item.status, seen_at, location)
-            self.session.event({"event": "withdrawn", "id": article_id, "url": item.url,
-                                "status": item.status, "location": location})
-            raise self.drop(item.column, "withdrawn", f"withdrawn ({item.status}): {item.url}", "INFO")
-        self.count(item.column, "failed")
-        inc(self.crawler.stats, f"dgportal/failed/http_{item.status}")
+                raise self.drop(item.column, STILL_WITHDRAWN, f"still withdrawn: {item.url}", "DEBUG")
+            archive.state.record_withdrawal(article_id, item.status, seen_at, location)
+            archive.event({"event": "withdrawn", "id": article_id, "url": item.url,
+                           "status": item.status, "location": location})
+            raise self.drop(item.column, WITHDRAWN, f"withdrawn ({item.status}): {item.url}", "INFO")
+        self.count(item.column, FAILED)
+        inc(self.crawler.stats, failure_key(f"http_{item.status}"))
         raise DropItem(f"HTTP {item.status} for {item.url}")
 
 
@@ -99,81 +118,79 @@ class ExtractPipeline(_Component):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        spider = self.crawler.spider
-        self.count(item.column, "extracted")  # tried, whatever the outcome: the fallback rate's base
+        self.count(item.column, EXTRACTED)  # tried, whatever the outcome: the fallback rate's base
         try:
-            article = article_from_page(item, spider.profile, spider.run_id)
+            article = article_from_page(item, self.run.profile, self.run.run_id)
         except ExtractionError as exc:
-            inc(self.crawler.stats, "dgportal/failed/extraction")
-            raise self.drop(item.column, "failed", f"extraction failed for {item.url}: {exc}") from exc
-        article.validators = {k: item.headers[k] for k in ("etag", "last-modified") if k in item.headers}
+            inc(self.crawler.stats, failure_key("extraction"))
+            raise self.drop(item.column, FAILED, f"extraction failed for {item.url}: {exc}") from exc
         if article.extraction["method"] == "fallback":
-            self.count(item.column, "fallback")
+            self.count(item.column, FALLBACK)
             logger.warning("no template matched %s; used the fallback extractor", item.url)
-        return article
+        return PendingArticle(article, Validators.from_headers(item.headers))
 
 
 class ValidatePipeline(_Component):
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Article):
-            problems = problems_of(item)
+        if isinstance(item, PendingArticle):
+            article = item.article
+            problems = problems_of(article)
             if problems:
-                inc(self.crawler.stats, "dgportal/failed/invalid")
-                raise self.drop(item.column, "failed", f"not an article {item.url}: {'; '.join(problems)}")
+                inc(self.crawler.stats, failure_key("invalid"))
+                raise self.drop(article.column, FAILED, f"not an article {article.url}: {'; '.join(problems)}")
         return item
 
 
 class DedupePipeline(_Component):
     """Drops a second line for the same article id within one run (e.g. listed twice)."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
+    def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
+        super().__init__(crawler, run)
         self.seen: set[str] = set()
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Article):
-            if item.id in self.seen:
-                raise self.drop(item.column, "duplicate", f"duplicate of {item.id}: {item.url}", "INFO")
-            self.seen.add(item.id)
+        if isinstance(item, PendingArticle):
+            article = item.article
+            if article.id in self.seen:
+                raise self.drop(article.column, DUPLICATE, f"duplicate of {article.id}: {article.url}", "INFO")
+            self.seen.add(article.id)
         return item
 
 
 class RevisionPipeline(_Component):
-    """Compares with the state: unchanged text is not written again; changed text becomes
-    the next revision, pointing at the previous text's hash."""
+    """Asks the state (read-only) whether the text is new, changed or unchanged: unchanged
+    text is not written again; changed text becomes the next revision, pointing at the
+    previous text's hash."""
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Article):
+        if not isinstance(item, PendingArticle):
             return item
-        state = self.state
-        known = state.get(item.id)
-        if known is None:
-            self.count(item.column, "new")
-            return item
-        if known.text_sha256 == item.text_sha256:
-            _record(state, item, self.session.now())  # also clears a withdrawal
-            if known.withdrawn_at is not None:
+        article, archive = item.article, self.archive
+        change = archive.state.classify(article.id, article.text_sha256)
+        article.revision = change.revision
+        if change.kind == "unchanged":
+            _record(archive, item)  # a sighting; also clears a withdrawal
+            if change.restored:
                 # Back with the same text: the line for it exists, so an event says so.
-                self.session.event({"event": "restored", "id": item.id, "url": item.url})
-                raise self.drop(item.column, "restored", f"restored, text unchanged: {item.url}", "INFO")
-            raise self.drop(item.column, "unchanged", f"unchanged: {item.url}", "DEBUG")
-        item.revision = known.revision + 1
-        item.previous_text_sha256 = known.text_sha256
-        self.count(item.column, "updated")
+                archive.event({"event": "restored", "id": article.id, "url": article.url})
+                raise self.drop(article.column, RESTORED, f"restored, text unchanged: {article.url}", "INFO")
+            raise self.drop(article.column, UNCHANGED, f"unchanged: {article.url}", "DEBUG")
+        article.previous_text_sha256 = change.previous_text_sha256
+        self.count(article.column, NEW if change.kind == "new" else UPDATED)
         return item
 
 
 class StorePipeline(_Component):
-    """Appends the line to ``<root>/<site>/articles/…jsonl``, then tells the state."""
+    """Appends the line to the archive, then tells the state; passes the line on."""
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Article):
-            session = self.session
-            assert session.lines is not None
-            session.lines.append(item.to_dict())
-            _record(self.state, item, session.now())
-            self.count(item.column, "stored")
-        return item
+        if not isinstance(item, PendingArticle):
+            return item
+        archive = self.archive
+        archive.append(item.article.to_dict())
+        _record(archive, item)
+        self.count(item.article.column, STORED)
+        return item.article
 
 
 class AttachmentPipeline(_Component):
@@ -181,17 +198,17 @@ class AttachmentPipeline(_Component):
     xls …) once, through the downloader, so robots.txt and politeness apply and the WARC
     capture keeps their bytes. The article line already names them; nothing else is written."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
+    def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
+        super().__init__(crawler, run)
         self.fetched: set[str] = set()
         self.errors = tuple(load_object(e) if isinstance(e, str) else e
                             for e in crawler.settings.getlist("RETRY_EXCEPTIONS"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AttachmentPipeline:
-        if not crawler.settings.getbool("DGPORTAL_ATTACHMENTS"):
+        if not config.get_bool(crawler.settings, "DGPORTAL_ATTACHMENTS"):
             raise NotConfigured
-        return cls(crawler)
+        return super().from_crawler(crawler)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
@@ -201,24 +218,24 @@ class AttachmentPipeline(_Component):
             if url in self.fetched:
                 continue
             self.fetched.add(url)
-            request = Request(url, meta={"dgportal_kind": "attachment", "dgportal_column": item.column})
+            request = Request(url, meta={META_KIND: "attachment", META_COLUMN: item.column})
             try:
                 response = await self.crawler.engine.download_async(request)
             except (IgnoreRequest, *self.errors) as exc:
-                self.count(item.column, "attachment_failed")
+                self.count(item.column, ATTACHMENT_FAILED)
                 logger.warning("attachment %s of %s not fetched: %s", url, item.id, exc)
                 continue
-            counter = "attachments" if response.status == 200 else "attachment_failed"
-            self.count(item.column, counter)
+            self.count(item.column, ATTACHMENTS if response.status == 200 else ATTACHMENT_FAILED)
         return item
 
 
-def _record(state: StateStore, article: Article, now: str) -> None:
-    """Tell the state about a stored or unchanged article. The pipeline has already decided
-    new/updated/unchanged; the state's own answer is the same by construction."""
-    state.record_fetch(
-        article.id, article.url or "", text_sha256=article.text_sha256,
-        etag=article.validators.get("etag"), last_modified=article.validators.get("last-modified"),
+def _record(archive: SiteArchive, item: PendingArticle) -> None:
+    """Tell the state about a stored or unchanged article (it only writes; the decision was
+    :meth:`StateStore.classify`'s)."""
+    article = item.article
+    archive.state.record_fetch(
+        article.id, article.url or "", text_sha256=article.text_sha256, revision=article.revision,
+        etag=item.validators.etag, last_modified=item.validators.last_modified,
         status=article.http_status or 0, published_at=article.published_at,
-        seen_at=article.fetched_at or now,
+        seen_at=article.fetched_at or archive.now(),
     )

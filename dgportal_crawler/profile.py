@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -102,11 +103,16 @@ class SiteProfile:
     def list_url(self, column: Column) -> str:
         return urljoin(urljoin(self.base_url, column.path), column.list_page)
 
+    def post_id(self, url: str) -> str | None:
+        """The post id in an article URL's path (``article_id_pattern``), or None."""
+        match = self.article_id_pattern.search(urlsplit(url).path)
+        return match.group("id") if match else None
+
     def article_id(self, url: str) -> str:
         """``<site>:<post id>`` where the URL has one, else ``<site>:url:<path>``."""
-        match = self.article_id_pattern.search(urlsplit(url).path)
-        if match:
-            return f"{self.name}:{match.group('id')}"
+        post_id = self.post_id(url)
+        if post_id is not None:
+            return f"{self.name}:{post_id}"
         return f"{self.name}:url:{urlsplit(url).path}"
 
     def column_for_url(self, url: str | None) -> Column | None:
@@ -125,8 +131,10 @@ class SiteProfile:
         return replace(self, base_url=_check_base_url(self.source, "site.base_url", base_url))
 
 
-def builtin_profile_path(site: str) -> Path:
-    return Path(str(resources.files("dgportal_crawler") / "sites" / f"{site}.toml"))
+def builtin_profile_path(site: str) -> Traversable:
+    """A built-in profile, read through importlib.resources so it also works from a zipped
+    egg (scrapyd) where there is no file path."""
+    return resources.files("dgportal_crawler") / "sites" / f"{site}.toml"
 
 
 def builtin_sites() -> list[str]:
@@ -136,8 +144,8 @@ def builtin_sites() -> list[str]:
 
 def load_profile(site_or_path: str | Path) -> SiteProfile:
     """Load a profile by built-in site name (``houjie``) or by path to a TOML file."""
-    path = Path(site_or_path)
-    if path.suffix != ".toml":
+    path: Path | Traversable = Path(site_or_path)
+    if Path(site_or_path).suffix != ".toml":
         path = builtin_profile_path(str(site_or_path))
         if not path.is_file():
             raise ProfileError(

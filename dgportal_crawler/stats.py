@@ -1,4 +1,9 @@
-"""Names of the ``dgportal/`` stats keys, in one place, and helpers to read them back."""
+"""The run's vocabulary, in one place: stats keys, request meta keys, and which counters the
+progress bar, the end-of-run table and the run report show.
+
+Every counter is kept twice: per column (``dgportal/column/<id>/<counter>``) and in total
+(``dgportal/<counter>``). Failures are also kept by reason (``dgportal/failed/<reason>``).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,81 @@ from scrapy.statscollectors import StatsCollector
 PREFIX = "dgportal/"
 COLUMN_PREFIX = PREFIX + "column/"
 
+# -- request meta keys ----------------------------------------------------------------------
+META_KIND = "dgportal_kind"  # "list" | "article" | "attachment"
+META_COLUMN = "dgportal_column"  # the column id a request belongs to
+META_REDIRECTS = "dgportal_redirects"  # on-site redirect hops followed for one article
+META_FETCHED_AT = "dgportal_fetched_at"  # when the answer came off the wire
+META_WARC = "dgportal_warc"  # where the exchange was captured (a WarcRef dict)
+
+# -- counters (the part after ``dgportal/`` or ``dgportal/column/<id>/``) -------------------
+# navigation
+LIST_PAGES = "list_pages"
+LIST_FAILED = "list_failed"
+LIST_TEMPLATE_MISS = "list_template_miss"
+LISTED = "listed"
+OUT_OF_RANGE = "out_of_range"
+STOPPED_EARLY = "stopped_early"
+SKIPPED_KNOWN = "skipped_known"
+ARTICLE_FAILED = "article_failed"
+# outcomes of a fetched article: each ends in exactly one of these
+STORED = "stored"
+UNCHANGED = "unchanged"
+WITHDRAWN = "withdrawn"
+STILL_WITHDRAWN = "still_withdrawn"
+RESTORED = "restored"
+DUPLICATE = "duplicate"
+FAILED = "failed"
+# decisions about stored lines
+NEW = "new"
+UPDATED = "updated"
+# extraction
+EXTRACTED = "extracted"
+FALLBACK = "fallback"
+# attachments
+ATTACHMENTS = "attachments"
+ATTACHMENT_FAILED = "attachment_failed"
+
+# -- totals only ---------------------------------------------------------------------------
+ARTICLES_DISCOVERED = PREFIX + "articles_discovered"
+TORN_LINES_REPAIRED = PREFIX + "torn_lines_repaired"
+TORN_WARC_REPAIRED = PREFIX + "torn_warc_repaired"
+STATE_REPLAYED = PREFIX + "state_replayed"
+
+#: An article is done (for the progress bar) when one of these is counted for it.
+DONE = (STORED, FAILED, DUPLICATE, UNCHANGED, WITHDRAWN, STILL_WITHDRAWN, RESTORED, SKIPPED_KNOWN)
+#: The end-of-run table: (heading, counter).
+SUMMARY_COLUMNS = (
+    ("list pages", LIST_PAGES),
+    ("listed", LISTED),
+    ("known", SKIPPED_KNOWN),
+    ("stored", STORED),
+    ("unchanged", UNCHANGED),
+    ("withdrawn", WITHDRAWN),
+    ("duplicate", DUPLICATE),
+    ("failed", FAILED),
+    ("fallback", FALLBACK),
+)
+#: Counters in a summary row besides the shown ones (for the exit code and the alarms).
+SUMMARY_EXTRA = (EXTRACTED, LIST_FAILED)
+#: Counters of the run report, per column, besides the fallback rate and failures by reason.
+REPORT_COUNTERS = (LIST_PAGES, LISTED, "fetched", NEW, UPDATED, UNCHANGED, DUPLICATE, FAILED,
+                   WITHDRAWN, FALLBACK)
+#: What the report calls "fetched": every article answer that reached a decision.
+FETCHED_PARTS = (NEW, UPDATED, UNCHANGED, FAILED, DUPLICATE)
+
+
 def column_key(column: str | None, counter: str) -> str:
     return f"{COLUMN_PREFIX}{column or '-'}/{counter}"
+
+
+def total_key(counter: str) -> str:
+    return PREFIX + counter
+
+
+def failure_key(reason: str) -> str:
+    """``dgportal/failed/<reason>``, e.g. ``http_404``, ``extraction``, ``list/unreadable``."""
+    return f"{PREFIX}{FAILED}/{reason}"
 
 
 def inc(stats: StatsCollector | None, key: str, count: int = 1) -> None:
@@ -18,10 +96,16 @@ def inc(stats: StatsCollector | None, key: str, count: int = 1) -> None:
         stats.inc_value(key, count)
 
 
+def count(stats: StatsCollector | None, column: str | None, counter: str, n: int = 1) -> None:
+    """One counter, per column and in total."""
+    inc(stats, column_key(column, counter), n)
+    inc(stats, total_key(counter), n)
+
+
 def fallback_rate(row: dict[str, int]) -> float:
     """Share of a column's extracted articles that needed the fallback extractor."""
-    extracted = row.get("extracted", 0)
-    return row.get("fallback", 0) / extracted if extracted else 0.0
+    extracted = row.get(EXTRACTED, 0)
+    return row.get(FALLBACK, 0) / extracted if extracted else 0.0
 
 
 def per_column(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -33,6 +117,25 @@ def per_column(stats: dict[str, Any]) -> dict[str, dict[str, int]]:
         column, _, counter = key[len(COLUMN_PREFIX):].partition("/")
         row = table.setdefault(column, {})
         row[counter] = row.get(counter, 0) + value
-        if counter.endswith("_failed"):
-            row["failed"] = row.get("failed", 0) + value
+        if counter.endswith("_" + FAILED):
+            row[FAILED] = row.get(FAILED, 0) + value
     return table
+
+
+def done_count(stats: dict[str, Any]) -> int:
+    return sum(int(stats.get(total_key(k), 0)) for k in DONE)
+
+
+def list_pages_count(stats: dict[str, Any]) -> int:
+    return sum(v for k, v in stats.items()
+               if k.startswith(COLUMN_PREFIX) and k.endswith("/" + LIST_PAGES) and isinstance(v, int))
+
+
+def summary_rows(stats: dict[str, Any], column_ids: list[str]) -> list[dict[str, Any]]:
+    """Rows in profile order for every crawled column, then a total row."""
+    table = per_column(stats)
+    keys = [k for _, k in SUMMARY_COLUMNS] + list(SUMMARY_EXTRA)
+    rows: list[dict[str, Any]] = [{"column": c, **{k: table.get(c, {}).get(k, 0) for k in keys}}
+                                  for c in column_ids]
+    total = {"column": "total", **{k: sum(r[k] for r in rows) for k in keys}}
+    return [*rows, total]

@@ -52,3 +52,10 @@ def replica() -> Replica:
 def replica_server() -> Iterator[ReplicaServer]:
     with ReplicaServer(seed=REPLICA_SEED, articles=REPLICA_ARTICLES) as server:
         yield server
+
+
+@pytest.fixture
+def server() -> Iterator[ReplicaServer]:
+    """A fresh replica for one test (tests that change its edition or gate use this)."""
+    with ReplicaServer(seed=REPLICA_SEED, articles=REPLICA_ARTICLES) as srv:
+        yield srv

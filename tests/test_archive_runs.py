@@ -3,46 +3,9 @@ re-runs, revisions and withdrawals, verify, re-extraction from WARC, kill -9 and
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import pytest
-
 from dgportal_crawler.replica import Replica, ReplicaServer
+from tests.archive_helpers import SITE, dgportal, events_of, lines_of, reports_of
 from tests.conftest import REPLICA_ARTICLES, REPLICA_SEED, run_crawl
-
-SITE = "houjie"
-
-
-def lines_of(out: Path) -> list[dict]:
-    files = sorted((out / SITE / "articles").glob("*/*.jsonl"))
-    return [json.loads(raw) for f in files for raw in f.read_bytes().splitlines()]
-
-
-def events_of(out: Path) -> list[dict]:
-    path = out / SITE / "events.jsonl"
-    return [json.loads(raw) for raw in path.read_bytes().splitlines()] if path.exists() else []
-
-
-def reports_of(out: Path) -> list[dict]:
-    paths = sorted((out / SITE / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)  # run order
-    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
-
-
-def dgportal(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dgportal_crawler", *args], capture_output=True,
-                          text=True, timeout=240, stdin=subprocess.DEVNULL)
-
-
-@pytest.fixture
-def server():
-    with ReplicaServer(seed=REPLICA_SEED, articles=REPLICA_ARTICLES) as srv:
-        yield srv
 
 
 def test_second_run_on_an_unchanged_site_sends_few_requests_and_writes_nothing(server, tmp_path):
@@ -107,76 +70,6 @@ def test_verify_and_reextract_after_a_crawl(server, tmp_path):
     assert "changed since manifest" in bad.stdout and "schema" in bad.stdout
 
 
-def _wait_for_lines(out: Path, count: int, proc: subprocess.Popen, limit: float = 120) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return
-        files = list((out / SITE / "articles").glob("*/*.jsonl"))
-        if sum(f.read_bytes().count(b"\n") for f in files) >= count:
-            return
-        time.sleep(0.005)
-    raise AssertionError(f"no {count} lines within {limit}s")
-
-
-def test_kill_9_at_five_points_then_resume_loses_and_duplicates_nothing(server, replica, tmp_path):
-    slow = ["-s", "DOWNLOAD_DELAY=0.03", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]  # room to kill
-    args = [sys.executable, "-m", "dgportal_crawler", "crawl", SITE, "--base-url", server.base_url,
-            "--out", str(tmp_path), "--progress", "off", *slow]
-    kill_points = [0, 20, 55, 90, 130]  # lines already written when the run is killed
-    written_at_kill = []
-    for i, point in enumerate(kill_points):
-        proc = subprocess.Popen([*args, *(["--resume"] if i else [])], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait_for_lines(tmp_path, point, proc)
-        if point == 0:
-            time.sleep(0.3)  # still on list pages or the first articles
-        assert proc.poll() is None, f"run {i} finished before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        written_at_kill.append(len(lines_of(tmp_path)))
-        if i == 2:  # a line torn mid-write, as a kill can leave it
-            victim = sorted((tmp_path / SITE / "articles").glob("*/*.jsonl"))[-1]
-            with victim.open("ab") as handle:
-                handle.write(b'{"id":"houjie:torn","title":"half a li')
-        if i == 3:  # and an event torn mid-write
-            with (tmp_path / SITE / "events.jsonl").open("ab") as handle:
-                handle.write(b'{"event":"withdrawn","id":"houj')
-
-    # each kill landed mid-crawl, and each resumed run made progress before it was killed
-    assert written_at_kill == sorted(written_at_kill) and written_at_kill[-1] < REPLICA_ARTICLES, written_at_kill
-    assert all(n >= p for n, p in zip(written_at_kill, kill_points, strict=True)), written_at_kill
-    final = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--resume")
-    assert final.returncode == 0, final.stderr[-2000:]
-    lines = lines_of(tmp_path)
-    ids = [line["id"] for line in lines]
-    truth = {a["id"]: a for a in replica.ground_truth(server.origin)}
-    assert len(ids) == len(set(ids)), "duplicated articles"
-    assert set(ids) == set(truth), f"lost: {sorted(set(truth) - set(ids))[:5]}"
-    for line in lines:
-        assert line["text"].split("\n") == truth[line["id"]]["paragraphs"]
-    assert any(e["event"] == "torn_line_repaired" for e in events_of(tmp_path))
-    print("lines written at each kill:", written_at_kill)
-    verified = dgportal("verify", str(tmp_path / SITE))
-    assert verified.returncode == 0, verified.stdout
-
-
-def test_a_second_crawl_of_the_same_archive_is_refused_while_one_runs(server, tmp_path):
-    args = [sys.executable, "-m", "dgportal_crawler", "crawl", SITE, "--base-url", server.base_url,
-            "--out", str(tmp_path), "--progress", "off", "-s", "DOWNLOAD_DELAY=0.05",
-            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
-    first = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-    try:
-        _wait_for_lines(tmp_path, 1, first)
-        second = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
-        assert second.returncode == 2
-        assert f"another crawl is writing to {tmp_path / SITE} (pid {first.pid})" in second.stderr
-    finally:
-        first.kill()
-        first.wait()
-
-
 def test_attachments_are_kept_in_warc_when_asked(server, replica, tmp_path):
     from dgportal_crawler.store.warc_read import iter_responses
 
@@ -230,31 +123,6 @@ def test_archive_tools_survive_a_damaged_line(server, tmp_path):
         assert f"{victim.name}:" in result.stdout + result.stderr, command
 
 
-def test_ctrl_c_then_resume_continues_through_jobdir(server, replica, tmp_path):
-    args = [sys.executable, "-m", "dgportal_crawler", "crawl", SITE, "--base-url", server.base_url,
-            "--out", str(tmp_path), "--progress", "off", "-s", "DOWNLOAD_DELAY=0.02",
-            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _wait_for_lines(tmp_path, 30, proc)
-    proc.send_signal(signal.SIGINT)  # one Ctrl-C: Scrapy stops gracefully and keeps its queue
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 1, err.decode()[-2000:]  # interrupted: not a finished run
-    interrupted = len(lines_of(tmp_path))
-    assert 30 <= interrupted < REPLICA_ARTICLES
-    jobdir = tmp_path / SITE / "job"
-    assert (jobdir / "requests.queue").is_dir(), "the interrupted run should leave its queue"
-
-    server.reset_stats()
-    result = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--resume")
-    assert result.returncode == 0, result.stderr[-2000:]
-    ids = [line["id"] for line in lines_of(tmp_path)]
-    assert len(ids) == len(set(ids)) == REPLICA_ARTICLES
-    assert set(ids) == {a["id"] for a in replica.ground_truth(server.origin)}
-    # the resumed run fetched (about) only what was missing, not the whole site again
-    assert server.stats()["article"] <= REPLICA_ARTICLES - interrupted + 5
-    assert not jobdir.exists(), "a finished run cleans its JOBDIR"
-
-
 def test_a_restored_article_is_an_event_not_a_second_revision(server, tmp_path):
     assert run_crawl(tmp_path, SITE, "--base-url", server.base_url).returncode == 0
     server.set_edition(2)
@@ -281,14 +149,6 @@ def test_failed_list_pages_make_the_run_exit_1(server, tmp_path):
     assert result.returncode == 1
     assert "attention: list pages failed" in result.stderr
     assert len(lines_of(tmp_path / "out")) == REPLICA_ARTICLES - 23  # every other column stored
-
-
-def test_a_corrupt_state_file_stops_the_crawl_before_it_starts(server, tmp_path):
-    (tmp_path / SITE).mkdir()
-    (tmp_path / SITE / "state.sqlite").write_bytes(b"this is not a database" * 100)
-    result = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
-    assert result.returncode == 2
-    assert "rebuild-state" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_young_articles_are_rechecked_with_conditional_requests(server, replica, tmp_path):

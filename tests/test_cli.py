@@ -62,7 +62,8 @@ def test_unreachable_base_url(capsys, tmp_path):
     port = free_port()
     code, _, err = run(capsys, "crawl", "houjie", "--base-url", f"http://127.0.0.1:{port}/houjie/",
                        "--out", str(tmp_path))
-    assert code == 2
+    assert code == 3  # try later, not a usage error
+    assert not (tmp_path / "houjie").exists()  # nothing created by a run that could not start
     assert err.startswith(f"dgportal: error: cannot reach base URL http://127.0.0.1:{port}/houjie/: ")
     assert "Connection refused" in err
 
@@ -130,6 +131,6 @@ def test_rebuild_state_waits_for_no_crawl(capsys, tmp_path):
     (site / "articles").mkdir(parents=True)
     with site_lock(site):
         code, _, err = run(capsys, "rebuild-state", str(site))
-    assert code == 2 and "another crawl is writing to" in err
+    assert code == 3 and "another crawl is writing to" in err  # try later
     code, out, _ = run(capsys, "rebuild-state", str(site))
     assert code == 0 and "rebuilt from the archive, 0 articles" in out

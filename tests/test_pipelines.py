@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
 
 from dgportal_crawler.extensions.archive import ArchiveSession
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.pipelines import AnswerPipeline
 from dgportal_crawler.spiders.houjie import HoujieSpider
+from tests.crawlers import make_crawler
 
 URL = "https://www.dg.gov.cn/houjie/xwzx/hjyw/content/post_1234567.html"
 KNOWN = "houjie:1234567"
@@ -20,19 +20,18 @@ KNOWN = "houjie:1234567"
 
 @pytest.fixture
 def crawler(tmp_path: Path):
-    crawler = get_crawler(HoujieSpider, {
+    crawler = make_crawler(HoujieSpider, {
         "DGPORTAL_ARCHIVE_ROOT": str(tmp_path),
         "DGPORTAL_WARC": False,
         "DGPORTAL_CLOCK": "fixed:2026-01-01T00:00:00Z",
         "EXTENSIONS": {"dgportal_crawler.extensions.archive.ArchiveSession": 100},
     })
-    crawler.spider = crawler._create_spider()
     session = crawler.get_extension(ArchiveSession).ensure_open()
-    session.state.record_fetch(KNOWN, URL, text_sha256="0" * 64, etag='"e1"', last_modified=None,
+    session.state.record_fetch(KNOWN, URL, text_sha256="0" * 64, revision=1, etag='"e1"', last_modified=None,
                                status=200, published_at="2024-01-01T00:00:00+08:00",
                                seen_at="2025-12-01T00:00:00Z")
     yield crawler
-    session.close("finished")
+    session.close()
 
 
 def answer(crawler, status: int, url: str = URL, location: str | None = None) -> str:
@@ -40,7 +39,7 @@ def answer(crawler, status: int, url: str = URL, location: str | None = None) ->
                        status=status, headers={"location": location} if location else {}, body=b"",
                        fetched_at="2026-01-01T00:00:00Z")
     with pytest.raises(DropItem) as info:
-        AnswerPipeline(crawler).process_item(page)
+        AnswerPipeline.from_crawler(crawler).process_item(page)
     return str(info.value)
 
 
@@ -53,7 +52,7 @@ def test_a_404_of_a_known_article_is_one_withdrawal(crawler, tmp_path):
     assert answer(crawler, 404).startswith("withdrawn (404)")
     assert answer(crawler, 404).startswith("still withdrawn")  # not a second event
     assert [(e["event"], e["id"], e["status"]) for e in events(tmp_path)] == [("withdrawn", KNOWN, 404)]
-    session = crawler.get_extension(ArchiveSession)
+    session = crawler.get_extension(ArchiveSession).ensure_open()
     assert session.state.get(KNOWN).withdrawn_at == "2026-01-01T00:00:00Z"
     assert crawler.stats.get_value("dgportal/column/hjyw/withdrawn") == 1
 

@@ -1,6 +1,13 @@
 import pytest
 
-from dgportal_crawler.items import ExtractedArticle, Extraction, Provenance, make_article
+from dgportal_crawler.items import (
+    ExtractedArticle,
+    Extraction,
+    PendingArticle,
+    Provenance,
+    Validators,
+    make_article,
+)
 from dgportal_crawler.validate import CHALLENGE_MAX_CHARS, problems_of
 
 
@@ -40,7 +47,8 @@ def test_a_long_article_that_mentions_verification_is_kept():
     assert problems_of(article(text=text)) == []
 
 
-def test_the_validators_are_not_part_of_the_line():
-    a = article()
-    a.validators = {"etag": '"abc"'}
-    assert "validators" not in a.to_dict()
+def test_the_validators_travel_beside_the_line_not_on_it():
+    pending = PendingArticle(article(), Validators.from_headers({"etag": '"abc"'}))
+    assert pending.validators.etag == '"abc"'
+    assert "validators" not in pending.article.to_dict()
+    assert '"abc"' not in str(pending.article.to_dict())

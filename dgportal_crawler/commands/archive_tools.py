@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from dgportal_crawler.assemble import article_from_page
+from dgportal_crawler.clock import format_time, utc_now
 from dgportal_crawler.commands import CommandError, locked
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
-from dgportal_crawler.store import JsonlArchive
-from dgportal_crawler.store.events import iter_events, replay_withdrawals
-from dgportal_crawler.store.jsonl import BadLine, encode_line
-from dgportal_crawler.store.state import rebuild_state
+from dgportal_crawler.store.events import EventLog, iter_events, replay_withdrawals
+from dgportal_crawler.store.jsonl import BadLine, JsonlArchive, encode_line
+from dgportal_crawler.store.layout import SiteLayout, site_layouts
+from dgportal_crawler.store.recovery import rebuild_state, torn_line_event
 from dgportal_crawler.store.verify import verify_archive
 from dgportal_crawler.store.warc_read import iter_responses
 
@@ -37,21 +38,24 @@ def load_schema() -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def site_folder(value: str) -> Path:
+def site_folder(value: str) -> SiteLayout:
+    """The site archive a command was pointed at, or a one-line error saying what it is not."""
     folder = Path(value)
     if not folder.is_dir():
         raise CommandError(f"{folder}: no such archive folder (expected <root>/<site>, e.g. archive/houjie)")
-    if not (folder / "articles").is_dir():
-        sites = sorted(p.name for p in folder.iterdir() if (p / "articles").is_dir())
-        hint = f"; did you mean {', '.join(str(folder / s) for s in sites)}?" if sites else ""
-        raise CommandError(f"{folder}: not a site archive (no articles/ folder inside){hint}")
-    return folder
+    layout = SiteLayout(folder)
+    if not layout.is_site_archive():
+        sites = site_layouts(folder)
+        hint = f"; did you mean {', '.join(str(s.site_dir) for s in sites)}?" if sites else ""
+        raise CommandError(f"{folder}: not a site archive (no articles folder inside){hint}")
+    return layout
 
 
 def verify(args: argparse.Namespace) -> int:
-    folder = site_folder(args.folder)
+    layout = site_folder(args.folder)
+    folder = layout.site_dir
     problems = verify_archive(folder, load_schema())
-    lines = sum(1 for _ in JsonlArchive(folder.parent, folder.name).iter_lines(on_bad=lambda bad: None))
+    lines = sum(1 for _ in JsonlArchive(layout).iter_lines(on_bad=lambda bad: None))
     if problems:
         for problem in problems:
             print(problem)
@@ -62,16 +66,19 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def rebuild(args: argparse.Namespace) -> int:
-    folder = site_folder(args.folder)
-    lines = JsonlArchive(folder.parent, folder.name)
+    layout = site_folder(args.folder)
+    lines = JsonlArchive(layout)
     bad: list[BadLine] = []
-    with locked(folder):  # never under a running crawl: it truncates and replaces files
+    with locked(layout):  # never under a running crawl: it truncates and replaces files
         torn = lines.repair()
-        store = rebuild_state(folder / "state.sqlite", lines.iter_lines(on_bad=bad.append))
+        with EventLog(layout.events_file, None, lambda: format_time(utc_now())) as events:
+            for cut in torn:
+                events.write(torn_line_event(layout, cut))
+        store = rebuild_state(layout.state_file, lines.iter_lines(on_bad=bad.append))
         count = len(store.known_ids())
-        withdrawn = replay_withdrawals(store, iter_events(folder))
+        withdrawn = replay_withdrawals(store, iter_events(layout))
         store.close()
-    print(f"{folder / 'state.sqlite'}: rebuilt from the archive, {count} articles, {withdrawn} withdrawn"
+    print(f"{layout.state_file}: rebuilt from the archive, {count} articles, {withdrawn} withdrawn"
           + (f" ({len(torn)} torn line(s) repaired first)" if torn else ""))
     return _report_bad_lines(bad)
 
@@ -95,19 +102,19 @@ def _decoded_body(headers: dict[str, str], body: bytes) -> bytes:
     return body
 
 
-def _latest_lines(folder: Path, bad: list[BadLine]) -> dict[str, dict[str, Any]]:
+def _latest_lines(layout: SiteLayout, bad: list[BadLine]) -> dict[str, dict[str, Any]]:
     latest: dict[str, dict[str, Any]] = {}
-    for line in JsonlArchive(folder.parent, folder.name).iter_lines(on_bad=bad.append):
+    for line in JsonlArchive(layout).iter_lines(on_bad=bad.append):
         if line["id"] not in latest or line["revision"] > latest[line["id"]]["revision"]:
             latest[line["id"]] = line
     return latest
 
 
 def reextract(args: argparse.Namespace) -> int:
-    folder = site_folder(args.folder)
-    profile = profile_or_error(args.profile or folder.name)
+    layout = site_folder(args.folder)
+    profile = profile_or_error(args.profile or layout.site)
     bad: list[BadLine] = []
-    latest = _latest_lines(folder, bad)
+    latest = _latest_lines(layout, bad)
     changed: Counter[str] = Counter()
     compared = differing = failed = 0
     with contextlib.ExitStack() as stack:
@@ -115,7 +122,7 @@ def reextract(args: argparse.Namespace) -> int:
             out = stack.enter_context(Path(args.write).open("wb")) if args.write else None
         except OSError as exc:
             raise CommandError(f"--write {args.write}: {exc.strerror or exc}") from None
-        for ref, url, status, headers, body in iter_responses(folder / "warc"):
+        for ref, url, status, headers, body in iter_responses(layout.warc_dir):
             if url is None or status != 200:
                 continue
             article_id = profile.article_id(url)

@@ -8,35 +8,41 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import logging
 import os
 import shutil
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from dgportal_crawler import config
 from dgportal_crawler.addon import user_agent
-from dgportal_crawler.commands import CommandError, locked
+from dgportal_crawler.clock import clock_from_settings
+from dgportal_crawler.commands import CommandError, TryLater, locked
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.crawlplan import CrawlArgumentError, make_plan
-from dgportal_crawler.extensions.archive import OPEN_MARKER
-from dgportal_crawler.extensions.summary import fallback_alerts, summary_rows
+from dgportal_crawler.outcome import ExitCode, decide, watch_signals
 from dgportal_crawler.profile import SiteProfile
-from dgportal_crawler.runinfo import new_run_id
-from dgportal_crawler.spiders.columns import spider_class_for
+from dgportal_crawler.runcontext import new_run_id
+from dgportal_crawler.spiders import spider_class_for
+from dgportal_crawler.store.layout import SiteLayout
 from dgportal_crawler.store.state import StateError, StateStore
 
 #: Seconds to wait for the base URL before calling it unreachable.
 REACH_TIMEOUT = 15
-JOB_FOLDER = "job"
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check everything a user can get wrong (exit 2) and whether the crawl can run now
+    (exit 3) before the archive folder is touched; then crawl and decide the outcome."""
     if args.demo and args.base_url:
         raise CommandError("--demo crawls its own replica; drop --base-url (or --demo)")
     if args.demo and args.demo_articles < 1:
@@ -47,45 +53,82 @@ def run(args: argparse.Namespace) -> int:
     except CrawlArgumentError as exc:
         raise CommandError(str(exc)) from None
     overrides = parse_overrides(args.set)
-    site_dir = Path(args.out) / profile.name
-    with locked(site_dir), _target(profile, args) as base_url:
-        preflight_archive(site_dir)
+    check_settings(overrides)
+    layout = SiteLayout.of(args.out, profile.name)
+    check_writable(layout)
+    with _target(profile, args) as base_url:
         check_reachable(base_url, user_agent(_contact(args)))
-        run_id = new_run_id()
-        settings = crawl_settings(args, profile, base_url, run_id, overrides)
-        settings.set("JOBDIR", str(prepare_jobdir(site_dir, resume=args.resume)), priority="cmdline")
-        stats = _crawl(settings, profile, args)
-        if stats.get("finish_reason") == "finished":
-            shutil.rmtree(site_dir / JOB_FOLDER, ignore_errors=True)
-    print(f"archive: {site_dir}", file=sys.stderr)
-    columns = [c.id for c in plan.columns]
-    return exit_code(stats, columns, settings.getfloat("DGPORTAL_FALLBACK_WARN_RATE"))
-
-
-def exit_code(stats: dict, columns: list[str], fallback_rate: float) -> int:
-    """0 only for a finished run with no failed page, no logged error and no column whose
-    template looks changed; say why otherwise."""
-    rows = summary_rows(stats, columns)
-    reasons = []
-    if stats.get("finish_reason") != "finished":
-        reasons.append(f"the run ended with {stats.get('finish_reason')!r}")
-    if rows[-1]["failed"]:
-        reasons.append(f"{rows[-1]['failed']} page(s) failed")
-    if rows[-1]["list_failed"]:
-        reasons.append("list pages failed: incremental runs stop at known entries and may not "
-                       "reach the pages missed; run once with --full when the site answers again")
-    if stats.get("log_count/ERROR"):
-        reasons.append(f"{stats['log_count/ERROR']} error(s) in the log")
-    if fallback_alerts(rows, fallback_rate):
-        reasons.append("a column's template looks changed (see the warning above)")
-    for reason in reasons:
+        with locked(layout):
+            preflight_archive(layout)
+            run_id = new_run_id()
+            settings = crawl_settings(args, layout, profile, base_url, run_id, overrides)
+            settings.set("JOBDIR", str(prepare_jobdir(layout, resume=args.resume)), priority="cmdline")
+            with quiet_unless_trouble(args.quiet) as held:
+                stats = _crawl(settings, profile, args)
+                print(f"archive: {layout.site_dir}", file=sys.stderr)
+                outcome = decide(stats, [c.id for c in plan.columns])
+                held.show = outcome.code != ExitCode.OK
+            if stats.get("finish_reason") == "finished":
+                shutil.rmtree(layout.job_dir, ignore_errors=True)
+    for reason in outcome.reasons:
         print(f"attention: {reason}", file=sys.stderr)
-    return 1 if reasons else 0
+    return int(outcome.code)
 
 
-def preflight_archive(site_dir: Path) -> None:
+def check_writable(layout: SiteLayout) -> None:
+    """A folder the archive cannot be written to is a usage error, found before the site is
+    contacted and without creating anything."""
+    existing = layout.site_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:  # access() says yes to root even where nothing can be written (/proc): really try
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise CommandError(f"cannot write the archive at {layout.site_dir}: "
+                           f"{exc.strerror or exc} ({existing})") from None
+
+
+def check_settings(overrides: dict[str, str]) -> None:
+    """Bad ``-s`` values are a usage error: one line, before anything starts."""
+    settings = Settings()
+    settings.setmodule("dgportal_crawler.settings", priority="project")
+    settings.setdict(overrides, priority="cmdline")
+    problems = config.check_values(settings)
+    try:
+        clock_from_settings(settings)
+    except (ValueError, ImportError, NameError, AttributeError) as exc:
+        problems.append(str(exc))
+    if problems:
+        raise CommandError("; ".join(problems))
+
+
+@dataclass
+class _Held:
+    show: bool = True  # set False once the run turned out clean
+
+
+@contextlib.contextmanager
+def quiet_unless_trouble(quiet: bool) -> Iterator[_Held]:
+    """With ``--quiet``, hold back everything the crawl writes to stderr and let it through
+    only if the caller says the run needs a look (or something raised), so cron mails only
+    on trouble. Without it, nothing is held."""
+    held = _Held()
+    if not quiet:
+        yield held
+        return
+    real, buffer = sys.stderr, io.StringIO()
+    try:
+        with contextlib.redirect_stderr(buffer):
+            yield held
+    finally:
+        if held.show:
+            real.write(buffer.getvalue())
+
+
+def preflight_archive(layout: SiteLayout) -> None:
     """Refuse to start on an archive whose state cannot be opened (corrupt, not ours)."""
-    path = site_dir / "state.sqlite"
+    path = layout.state_file
     if not path.exists():
         return
     try:
@@ -107,12 +150,12 @@ def _target(profile: SiteProfile, args: argparse.Namespace) -> Iterator[str]:
         yield server.base_url
 
 
-def prepare_jobdir(site_dir: Path, *, resume: bool) -> Path:
+def prepare_jobdir(layout: SiteLayout, *, resume: bool) -> Path:
     """Scrapy's JOBDIR for this site. Kept only by ``--resume`` after a clean interruption
     (Ctrl-C): after a kill its queue and seen-requests files cannot be trusted (requests
     marked seen may never have been answered), so the archive's own state is used instead."""
-    jobdir = site_dir / JOB_FOLDER
-    killed = (site_dir / OPEN_MARKER).exists()
+    jobdir = layout.job_dir
+    killed = layout.open_marker.exists()
     if jobdir.exists() and (not resume or killed):
         shutil.rmtree(jobdir)
     return jobdir
@@ -143,22 +186,20 @@ def check_reachable(base_url: str, agent: str) -> None:
             f"base URL {base_url} answered HTTP {exc.code} {exc.reason}; check --base-url "
             "or the profile's site.base_url"
         ) from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise CommandError(f"cannot reach base URL {base_url}: {reason}") from None
+        raise TryLater(f"cannot reach base URL {base_url}: {reason}; try again later") from None
 
 
 def crawl_settings(
-    args: argparse.Namespace, profile: SiteProfile, base_url: str, run_id: str,
+    args: argparse.Namespace, layout: SiteLayout, profile: SiteProfile, base_url: str, run_id: str,
     overrides: dict[str, str],
 ) -> Settings:
     settings = Settings()
     settings.setmodule("dgportal_crawler.settings", priority="project")
-    out = Path(args.out)
-    log_dir = out / profile.name / "runs"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    layout.runs_dir.mkdir(parents=True, exist_ok=True)
     chosen = {
-        "DGPORTAL_ARCHIVE_ROOT": str(out),
+        "DGPORTAL_ARCHIVE_ROOT": str(layout.root),
         "DGPORTAL_PROFILE": profile.source,
         "DGPORTAL_BASE_URL": base_url,
         "DGPORTAL_RUN_ID": run_id,
@@ -167,7 +208,7 @@ def crawl_settings(
         "DGPORTAL_MODE": "full" if args.full else "resume" if args.resume else "incremental",
         "DGPORTAL_WARC": not args.no_warc,
         "DGPORTAL_ATTACHMENTS": args.attachments,
-        "LOG_FILE": str(log_dir / f"{run_id}.log"),
+        "LOG_FILE": str(layout.run_log(run_id)),
         "LOG_FILE_APPEND": False,
         "DGPORTAL_LOCK_HELD": True,  # taken by this command before the crawl starts
     }
@@ -184,6 +225,7 @@ def _crawl(settings: Settings, profile: SiteProfile, args: argparse.Namespace) -
     logging.getLogger().addHandler(console)
     try:
         crawler = process.create_crawler(spider_class_for(profile.name))
+        watch_signals(process, crawler)
         process.crawl(crawler, columns=args.columns, since=args.since, until=args.until)
         process.start()
     finally:

@@ -16,11 +16,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from dgportal_crawler import config
+from dgportal_crawler.runcontext import crawl_run
+from dgportal_crawler.stats import ARTICLES_DISCOVERED, done_count, list_pages_count
+
 #: How often the bar is redrawn, in seconds.
 REFRESH_SECONDS = 0.25
-DONE_KEYS = ("dgportal/stored", "dgportal/failed", "dgportal/duplicate", "dgportal/unchanged",
-             "dgportal/withdrawn", "dgportal/still_withdrawn", "dgportal/restored",
-             "dgportal/skipped_known")
 
 
 class ProgressBar:
@@ -41,8 +42,8 @@ class ProgressBar:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressBar:
-        mode = str(crawler.settings.get("DGPORTAL_PROGRESS", "auto")).lower()
-        if mode == "off" or (mode == "auto" and not sys.stderr.isatty()):
+        mode = config.get_str(crawler.settings, "DGPORTAL_PROGRESS").lower()
+        if mode == "off" or (mode == "auto" and not sys.stderr.isatty()) or crawl_run(crawler) is None:
             raise NotConfigured  # expected off-state: no "Disabled" warning
         ext = cls(crawler, Console(stderr=True))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
@@ -54,12 +55,11 @@ class ProgressBar:
         self.loop.start(REFRESH_SECONDS, now=True)
 
     def refresh(self) -> None:
-        stats = self.crawler.stats
-        assert stats is not None
-        done = sum(int(stats.get_value(k, 0)) for k in DONE_KEYS)
-        total = int(stats.get_value("dgportal/articles_discovered", 0)) or None
-        lists = sum(v for k, v in stats.get_stats().items()
-                    if k.startswith("dgportal/column/") and k.endswith("/list_pages"))
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        done = done_count(stats)
+        total = int(stats.get(ARTICLES_DISCOVERED, 0)) or None
+        lists = list_pages_count(stats)
         self.progress.update(self.task_id, completed=done, total=total, lists=lists)
         self.progress.refresh()
 

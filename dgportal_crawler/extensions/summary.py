@@ -1,11 +1,12 @@
-"""The end-of-run summary: one row per column, and a loud warning when a column needed the
-fallback extractor too often (the site's template has probably changed)."""
+"""The end-of-run summary: one row per column, on stderr and in the run's log (a scrapyd job's
+log is the only place an unattended run shows it). Health warnings come from the archive
+session (see :mod:`dgportal_crawler.health`)."""
 
 from __future__ import annotations
 
+import io
 import logging
 import sys
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -13,75 +14,51 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from dgportal_crawler.stats import fallback_rate, per_column
+from dgportal_crawler import config
+from dgportal_crawler.runcontext import CrawlRun, crawl_run
+from dgportal_crawler.stats import SUMMARY_COLUMNS, summary_rows
 
 logger = logging.getLogger(__name__)
 
 #: Width of the table when stderr is not a terminal.
 SUMMARY_WIDTH = 120
 
-COLUMNS = (
-    ("list pages", "list_pages"),
-    ("listed", "listed"),
-    ("known", "skipped_known"),
-    ("stored", "stored"),
-    ("unchanged", "unchanged"),
-    ("withdrawn", "withdrawn"),
-    ("duplicate", "duplicate"),
-    ("failed", "failed"),
-    ("fallback", "fallback"),
-)
 
-
-def summary_rows(stats: dict[str, Any], column_ids: list[str]) -> list[dict[str, int]]:
-    """Rows in profile order for every crawled column, then a total row."""
-    table = per_column(stats)
-    keys = [k for _, k in COLUMNS] + ["extracted", "list_failed"]
-    rows = [{"column": c, **{k: table.get(c, {}).get(k, 0) for k in keys}} for c in column_ids]
-    total = {"column": "total", **{k: sum(r[k] for r in rows) for k in keys}}
-    return [*rows, total]
-
-
-def fallback_alerts(rows: list[dict[str, Any]], rate: float) -> list[str]:
-    alerts = []
-    for row in rows[:-1]:
-        if fallback_rate(row) > rate:
-            alerts.append(
-                f"column {row['column']}: {row['fallback']} of {row['extracted']} articles needed "
-                f"the fallback extractor (> {rate:.0%}); its template has probably changed"
-            )
-    return alerts
+def summary_table(run: CrawlRun, rows: list[dict], reason: str) -> Table:
+    names = {c.id: c.name for c in run.profile.columns}
+    table = Table(title=f"dgportal crawl {run.site}: {reason}")
+    table.add_column("column")
+    for title, _ in SUMMARY_COLUMNS:
+        table.add_column(title, justify="right")
+    for row in rows:
+        label = f"{row['column']} {names.get(row['column'], '')}".strip()
+        table.add_row(label, *(str(row[k]) for _, k in SUMMARY_COLUMNS))
+    return table
 
 
 class RunSummary:
-    def __init__(self, crawler: Crawler, rate: float, console: Console) -> None:
-        self.crawler, self.rate, self.console = crawler, rate, console
+    def __init__(self, crawler: Crawler, run: CrawlRun, console: Console | None) -> None:
+        self.crawler, self.run, self.console = crawler, run, console
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunSummary:
-        if not crawler.settings.getbool("DGPORTAL_SUMMARY", True):
-            raise NotConfigured("summary off")
-        rate = crawler.settings.getfloat("DGPORTAL_FALLBACK_WARN_RATE", 0.05)
-        # Logs and cron mail are not terminals: give the table room instead of 80 columns.
-        console = Console(stderr=True, width=None if sys.stderr.isatty() else SUMMARY_WIDTH)
-        ext = cls(crawler, rate, console)
+        run = crawl_run(crawler)
+        if run is None:
+            raise NotConfigured  # not an archive crawl
+        console = None
+        if config.get_bool(crawler.settings, "DGPORTAL_SUMMARY"):
+            # Logs and cron mail are not terminals: give the table room instead of 80 columns.
+            console = Console(stderr=True, width=None if sys.stderr.isatty() else SUMMARY_WIDTH)
+        ext = cls(crawler, run, console)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def spider_closed(self, reason: str) -> None:
-        spider = self.crawler.spider
-        if spider.plan is None:  # closed for bad arguments before anything was crawled
-            return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        rows = summary_rows(stats, [c.id for c in spider.plan.columns])
-        names = {c.id: c.name for c in spider.profile.columns}
-        table = Table(title=f"dgportal crawl {spider.name}: {reason}")
-        table.add_column("column")
-        for title, _ in COLUMNS:
-            table.add_column(title, justify="right")
-        for row in rows:
-            label = f"{row['column']} {names.get(row['column'], '')}".strip()
-            table.add_row(label, *(str(row[k]) for _, k in COLUMNS))
-        self.console.print(table)
-        for alert in fallback_alerts(rows, self.rate):
-            logger.warning(alert)  # once: the run log and the console both show it
+        rows = summary_rows(stats, [c.id for c in self.run.plan.columns])
+        table = summary_table(self.run, rows, reason)
+        text = io.StringIO()
+        Console(file=text, width=SUMMARY_WIDTH, color_system=None).print(table)
+        logger.info("end-of-run summary:\n%s", text.getvalue().rstrip())
+        if self.console is not None:
+            self.console.print(table)

@@ -53,7 +53,7 @@ class ReplicaServer:
 
     def command(self) -> list[str]:
         cmd = [
-            sys.executable, "-m", "dgportal_crawler.replica", "serve",
+            sys.executable, "-m", "dgportal_crawler", "replica", "serve",
             "--port", str(self.port), "--seed", str(self.seed),
             "--articles", str(self.articles), "--edition", str(self.edition),
             "--degraded", str(self.degraded),
@@ -150,3 +150,12 @@ class ReplicaServer:
     def set_edition(self, n: int) -> None:
         answer = self._control(f"edition?n={int(n)}", "POST")
         self.edition = answer["edition"]
+
+    def gate(self, allow: int | None) -> dict:
+        """Answer only ``allow`` article requests in all (counted from the first call), hold
+        the rest open; ``None`` opens the gate. Returns ``{allow, answered, held}``."""
+        action = "gate?open=1" if allow is None else f"gate?allow={int(allow)}"
+        return self._control(action, "POST")
+
+    def gate_state(self) -> dict:
+        return self._control("gate")

@@ -8,12 +8,12 @@ from collections import Counter
 from typing import TextIO
 
 from twisted.web.resource import Resource
-from twisted.web.server import Request, Site
+from twisted.web.server import NOT_DONE_YET, Request, Site
 
-from .site import Replica, ReplicaResponse
+from .gate import ArticleGate
+from .site import RESPONSE_KINDS, Replica, ReplicaResponse
 
 CONTROL = "/__replica__/"
-KINDS = ("list", "article", "robots", "asset", "other")
 
 
 class RequestStats:
@@ -32,7 +32,7 @@ class RequestStats:
 
     def as_dict(self, edition: int) -> dict:
         out: dict = {"total": sum(self.statuses.values())}
-        out.update({kind: self.kinds[kind] for kind in KINDS})
+        out.update({kind: self.kinds[kind] for kind in RESPONSE_KINDS})
         out["not_modified"] = self.statuses[304]
         out["by_status"] = {str(k): v for k, v in sorted(self.statuses.items())}
         out["edition"] = edition
@@ -48,8 +48,9 @@ class ReplicaResource(Resource):
         super().__init__()
         self.replica = replica
         self.stats = RequestStats()
+        self.gate = ArticleGate()
 
-    def render_GET(self, request: Request) -> bytes:
+    def render_GET(self, request: Request) -> bytes | int:
         path = request.path.decode("utf-8", errors="replace")
         if path.startswith(CONTROL):
             return self._control(request, path[len(CONTROL):])
@@ -58,11 +59,18 @@ class ReplicaResource(Resource):
             for name, values in request.requestHeaders.getAllRawHeaders()
         }
         response = self.replica.respond(request.uri.decode("utf-8", errors="replace"), headers)
-        self.stats.count(response)
-        request.setResponseCode(response.status)
-        for name, value in response.headers.items():
-            request.setHeader(name, value)
-        return response.body
+
+        def answer() -> bytes:
+            self.stats.count(response)
+            request.setResponseCode(response.status)
+            for name, value in response.headers.items():
+                request.setHeader(name, value)
+            return response.body
+
+        if response.kind != "article":
+            return answer()
+        body = self.gate.admit(request, answer)
+        return NOT_DONE_YET if body is None else body
 
     def render_POST(self, request: Request) -> bytes:
         path = request.path.decode("utf-8", errors="replace")
@@ -87,6 +95,16 @@ class ReplicaResource(Resource):
                 return self._json({"error": "n must be 1 or 2"})
             self.replica.set_edition(int(raw))
             return self._json({"edition": self.replica.edition})
+        if action == "gate":
+            allow = request.args.get(b"allow", [b""])[-1].decode("ascii", errors="replace")
+            if request.args.get(b"open"):
+                self.gate.set(None)
+            elif allow.isdigit():
+                self.gate.set(int(allow))
+            elif allow or request.method != b"GET":
+                request.setResponseCode(400)
+                return self._json({"error": "gate takes allow=N or open=1"})
+            return self._json(self.gate.state())
         request.setResponseCode(404)
         return self._json({"error": f"unknown control action {action!r}"})
 

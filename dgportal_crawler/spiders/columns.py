@@ -3,7 +3,8 @@
 It reads list pages (through :func:`dgportal_crawler.extract.parse_list_page`, so it never
 parses a field itself), follows next-page links until the list reaches dates before
 ``since``, and hands every article page on as a :class:`~dgportal_crawler.pages.FetchedPage`
-for the extraction pipeline.
+for the extraction pipeline. It builds the run context (:class:`CrawlRun`) that every other
+component reads.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -19,17 +19,33 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from dgportal_crawler.crawlplan import CrawlArgumentError, CrawlPlan, make_plan
+from dgportal_crawler import config
+from dgportal_crawler.crawlplan import CrawlArgumentError, make_plan
 from dgportal_crawler.extract import ExtractionError, parse_list_page
 from dgportal_crawler.pages import FetchedPage
-from dgportal_crawler.profile import Column, ProfileError, SiteProfile, load_profile
-from dgportal_crawler.runinfo import new_run_id
-from dgportal_crawler.stats import column_key, inc
+from dgportal_crawler.profile import Column, ProfileError, load_profile
+from dgportal_crawler.runcontext import MODES, ArticleRequests, CrawlRun, new_run_id
+from dgportal_crawler.stats import (
+    ARTICLE_FAILED,
+    ARTICLES_DISCOVERED,
+    LIST_FAILED,
+    LIST_PAGES,
+    LIST_TEMPLATE_MISS,
+    LISTED,
+    META_COLUMN,
+    META_FETCHED_AT,
+    META_KIND,
+    META_REDIRECTS,
+    META_WARC,
+    OUT_OF_RANGE,
+    column_key,
+    failure_key,
+    inc,
+    total_key,
+)
 
 logger = logging.getLogger(__name__)
 
-#: Article answers handed to the pipelines instead of Scrapy's error handling.
-ARTICLE_STATUSES = [301, 302, 303, 307, 308, 304, 404, 410]
 #: On-site redirects followed for one article before giving up.
 MAX_REDIRECTS = 5
 #: Answers some Guangdong portals give crawlers instead of pages: say so plainly.
@@ -47,120 +63,103 @@ class ColumnSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ColumnSpider:
-        settings = crawler.settings
         columns, since, until = (kwargs.pop(k, None) for k in ("columns", "since", "until"))
-        problem = None
+        spider = super().from_crawler(crawler, *args, **kwargs)
         try:
-            profile = load_profile(settings.get("DGPORTAL_PROFILE") or cls.site or cls.name)
-            if settings.get("DGPORTAL_BASE_URL"):
-                profile = profile.with_base_url(settings.get("DGPORTAL_BASE_URL"))
-            plan = make_plan(profile, columns, since, until)
+            spider.dgportal_run = spider.make_run(columns, since, until)
+            spider.usage_problem = None
+            spider.allowed_domains = sorted(spider.dgportal_run.allowed_hosts)
         except (ProfileError, CrawlArgumentError) as exc:
             # `scrapy crawl` has no place for a usage error: say it once, then close at start.
-            problem = str(exc)
-            profile, plan = None, None
-        spider = super().from_crawler(crawler, *args, profile=profile, plan=plan, **kwargs)
-        spider.run_id = settings.get("DGPORTAL_RUN_ID") or new_run_id()
-        spider.usage_problem = problem
+            # With no run, no other component switches on, so nothing else complains.
+            spider.dgportal_run = None
+            spider.usage_problem = str(exc)
         return spider
 
-    def __init__(self, *args: Any, profile: SiteProfile | None, plan: CrawlPlan | None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.profile = profile  # type: ignore[assignment]
-        self.plan = plan  # type: ignore[assignment]
-        self.allowed_domains = [urlsplit(profile.base_url).hostname or ""] if profile else []
+    def make_run(self, columns: str | None, since: str | None, until: str | None) -> CrawlRun:
+        settings = self.settings
+        profile = load_profile(config.get_str(settings, "DGPORTAL_PROFILE") if settings.get("DGPORTAL_PROFILE")
+                               else self.site or self.name)
+        if settings.get("DGPORTAL_BASE_URL"):
+            profile = profile.with_base_url(settings.get("DGPORTAL_BASE_URL"))
+        mode = config.get_str(settings, "DGPORTAL_MODE")
+        if mode not in MODES:
+            raise CrawlArgumentError(f"DGPORTAL_MODE must be one of {', '.join(MODES)}, not {mode!r}")
+        requests = ArticleRequests(callback=self.parse_article, errback=self.article_failed)
+        run_id = config.get_str(settings, "DGPORTAL_RUN_ID") or new_run_id()
+        return CrawlRun.create(profile, make_plan(profile, columns, since, until), run_id, requests,
+                               mode)  # type: ignore[arg-type]
+
+    @property
+    def run(self) -> CrawlRun:
+        return self.dgportal_run
 
     async def start(self) -> AsyncIterator[Any]:
         if self.usage_problem:
             logger.error("%s", self.usage_problem)
             raise CloseSpider("bad_arguments")
-        for column in self.plan.columns:
-            yield scrapy.Request(
-                self.profile.list_url(column),
-                callback=self.parse_list,
-                errback=self.list_failed,
-                cb_kwargs={"column": column, "page": 1},
-                meta={"dgportal_kind": "list", "dgportal_column": column.id},
-            )
+        for column in self.run.plan.columns:
+            yield self.list_request(self.run.profile.list_url(column), column, 1)
+
+    def list_request(self, url: str, column: Column, page: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed,
+                              cb_kwargs={"column": column, "page": page},
+                              meta={META_KIND: "list", META_COLUMN: column.id})
 
     def parse_list(self, response: Response, column: Column, page: int) -> Iterator[Any]:
-        stats = self.crawler.stats
-        inc(stats, column_key(column.id, "list_pages"))
+        stats, run = self.crawler.stats, self.run
+        inc(stats, column_key(column.id, LIST_PAGES))
         try:
             listing = parse_list_page(
-                response.body, url=response.url, profile=self.profile, template=column.template,
+                response.body, url=response.url, profile=run.profile, template=column.template,
                 headers=_str_headers(response),
             )
         except ExtractionError as exc:
-            inc(stats, column_key(column.id, "list_failed"))
-            inc(stats, "dgportal/failed/list/unreadable")
+            inc(stats, column_key(column.id, LIST_FAILED))
+            inc(stats, failure_key("list/unreadable"))
             logger.error("list page %s of column %s is unreadable: %s", response.url, column.id, exc)
             return
         if not listing.template_matched:
-            inc(stats, column_key(column.id, "list_template_miss"))
+            inc(stats, column_key(column.id, LIST_TEMPLATE_MISS))
             logger.warning(
                 "list page %s of column %s matched no %r selector; the site template may have "
                 "changed (check templates.%s in %s)",
-                response.url, column.id, column.template, column.template, self.profile.source,
+                response.url, column.id, column.template, column.template, run.profile.source,
             )
         reached_older = False
         for entry in listing.entries:
-            if self.plan.before_range(entry.date):
+            if run.plan.before_range(entry.date):
                 reached_older = True
-                inc(stats, column_key(column.id, "out_of_range"))
+            if not run.plan.in_range(entry.date):
+                inc(stats, column_key(column.id, OUT_OF_RANGE))
                 continue
-            if not self.plan.in_range(entry.date):
-                inc(stats, column_key(column.id, "out_of_range"))
-                continue
-            inc(stats, column_key(column.id, "listed"))
-            inc(stats, "dgportal/articles_discovered")
-            yield self.article_request(response.urljoin(entry.url), column)
+            inc(stats, column_key(column.id, LISTED))
+            inc(stats, ARTICLES_DISCOVERED)
+            yield run.requests.article(response.urljoin(entry.url), column)
         if listing.next_url and not reached_older:
-            yield response.follow(
-                listing.next_url,
-                callback=self.parse_list,
-                errback=self.list_failed,
-                cb_kwargs={"column": column, "page": page + 1},
-                meta={"dgportal_kind": "list", "dgportal_column": column.id},
-            )
-
-    def article_request(self, url: str, column: Column) -> scrapy.Request:
-        """Article answers other than 200 reach :meth:`parse_article` too: a 304, 404 or an
-        off-site redirect means something to the archive (unchanged, withdrawn)."""
-        return scrapy.Request(
-            url,
-            callback=self.parse_article,
-            errback=self.article_failed,
-            cb_kwargs={"column": column},
-            meta={
-                "dgportal_kind": "article",
-                "dgportal_column": column.id,
-                "handle_httpstatus_list": ARTICLE_STATUSES,
-                "dont_redirect": True,
-            },
-        )
+            yield self.list_request(response.urljoin(listing.next_url), column, page + 1)
 
     def parse_article(self, response: Response, column: Column) -> Iterator[Any]:
+        """Article answers other than 200 come here too (see ``ArticleRequests``); an on-site
+        redirect is followed a few hops, anything else goes to the pipelines to judge."""
         location = response.headers.get("Location")
         if 300 <= response.status < 400 and location:
             target = response.urljoin(location.decode("latin-1"))
-            hops = response.meta.get("dgportal_redirects", 0)
-            if urlsplit(target).hostname in self.allowed_domains and hops < MAX_REDIRECTS:
-                request = self.article_request(target, column)
-                request.meta["dgportal_redirects"] = hops + 1
-                yield request
+            hops = response.meta.get(META_REDIRECTS, 0)
+            if self.run.on_site(target) and hops < MAX_REDIRECTS:
+                yield self.run.requests.article(target, column, redirects=hops + 1)
                 return
         yield FetchedPage(
             url=response.url,
-            site=self.profile.name,
+            site=self.run.site,
             column=column.id,
             column_name=column.name,
             template=column.template,
             status=response.status,
             headers=_str_headers(response),
             body=response.body,
-            fetched_at=response.meta.get("dgportal_fetched_at"),
-            meta={k: v for k, v in response.meta.items() if k == "dgportal_warc"},
+            fetched_at=response.meta.get(META_FETCHED_AT),
+            meta={k: v for k, v in response.meta.items() if k == META_WARC},
         )
 
     def list_failed(self, failure: Failure) -> None:
@@ -171,12 +170,13 @@ class ColumnSpider(scrapy.Spider):
 
     def _failed(self, failure: Failure, kind: str) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        column = request.meta.get("dgportal_column", "?")
+        column = request.meta.get(META_COLUMN, "?")
         reason = _failure_reason(failure)
-        inc(self.crawler.stats, column_key(column, f"{kind}_failed"))
+        stats = self.crawler.stats
+        inc(stats, column_key(column, LIST_FAILED if kind == "list" else ARTICLE_FAILED))
         if kind == "article":
-            inc(self.crawler.stats, "dgportal/failed")
-        inc(self.crawler.stats, f"dgportal/failed/{kind}/{reason}")
+            inc(stats, total_key("failed"))
+        inc(stats, failure_key(f"{kind}/{reason}"))
         hint = CHALLENGE_HINTS.get(reason, "")
         logger.error("%s page %s (column %s) failed: %s%s", kind, request.url, column, reason, hint)
 
@@ -194,11 +194,3 @@ def _failure_reason(failure: Failure) -> str:
     if response is not None:
         return f"http_{response.status}"
     return type(failure.value).__name__
-
-
-def spider_class_for(site: str) -> type[ColumnSpider]:
-    """The spider of a built-in site, or a plain column spider named after a user's profile."""
-    from dgportal_crawler.spiders.houjie import HoujieSpider
-
-    known: dict[str, type[ColumnSpider]] = {HoujieSpider.name: HoujieSpider}
-    return known.get(site) or type(f"{site.title()}Spider", (ColumnSpider,), {"name": site, "site": site})

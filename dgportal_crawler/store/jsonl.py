@@ -2,7 +2,7 @@
 
 A line is written with a single ``write`` of the complete encoded line and flushed at once, so
 a crash can tear at most the last line of one file; :meth:`JsonlArchive.repair` finds such a
-tail, moves it aside into ``events.jsonl`` and truncates the file back to its last full line.
+tail and truncates the file back to its last full line; the cut bytes go into ``events.jsonl``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from dgportal_crawler.store.layout import SiteLayout
+
 logger = logging.getLogger(__name__)
-
-UNDATED = "undated"
-
 
 @dataclass(frozen=True, slots=True)
 class TornLine:
@@ -33,33 +32,21 @@ def encode_line(record: Mapping[str, Any]) -> bytes:
     return text.encode("utf-8") + b"\n"
 
 
-def partition_of(published_at: str | None) -> tuple[str, str]:
-    """``("2023", "2023-02")`` for an ISO date, ``("undated", "undated")`` without one."""
-    if published_at and len(published_at) >= 7 and published_at[4] == "-":
-        return published_at[:4], published_at[:7]
-    return UNDATED, UNDATED
-
-
 class JsonlArchive:
-    """Writes archive lines under ``<root>/<site>/articles/``.
+    """Writes and reads the archive lines of one site (``layout.article_file``).
 
     Files are opened lazily and kept open for the run (a run touches a few dozen months);
     ``fsync`` after each line is optional because a flushed line survives a killed process,
     only a power loss needs the fsync.
     """
 
-    def __init__(self, root: Path, site: str, *, fsync: bool = False) -> None:
-        self.site_dir = Path(root) / site
-        self.articles_dir = self.site_dir / "articles"
+    def __init__(self, layout: SiteLayout, *, fsync: bool = False) -> None:
+        self.layout = layout
         self.fsync = fsync
         self._files: dict[Path, IO[bytes]] = {}
 
-    def path_for(self, published_at: str | None) -> Path:
-        year, month = partition_of(published_at)
-        return self.articles_dir / year / f"{month}.jsonl"
-
     def append(self, record: Mapping[str, Any]) -> Path:
-        path = self.path_for(record.get("published_at"))
+        path = self.layout.article_file(record.get("published_at"))
         line = encode_line(record)
         handle = self._files.get(path)
         if handle is None:
@@ -83,23 +70,12 @@ class JsonlArchive:
         self.close()
 
     def files(self) -> list[Path]:
-        return sorted(self.articles_dir.glob("*/*.jsonl")) if self.articles_dir.is_dir() else []
+        return self.layout.article_files()
 
     def repair(self) -> list[TornLine]:
-        """Truncate every file to its last complete line; return what was cut off."""
-        torn = [t for path in self.files() if (t := cut_torn_tail(path)) is not None]
-        if torn:
-            events = self.site_dir / "events.jsonl"
-            with events.open("ab") as handle:
-                for t in torn:
-                    handle.write(encode_line({
-                        "event": "torn_line_repaired",
-                        "file": str(t.path.relative_to(self.site_dir)),
-                        "offset": t.offset,
-                        "bytes": len(t.data),
-                        "data": t.data.decode("utf-8", errors="replace"),
-                    }))
-        return torn
+        """Truncate every file to its last complete line; return what was cut off (the
+        caller records it, see :func:`dgportal_crawler.store.recovery.torn_line_event`)."""
+        return [t for path in self.files() if (t := cut_torn_tail(path)) is not None]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for path in self.files():

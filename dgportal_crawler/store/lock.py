@@ -1,6 +1,6 @@
 """One writer per archive folder: a crawl, ``scrapy crawl`` or ``rebuild-state``.
 
-An advisory ``flock`` on ``<site>/crawl.lock`` holding the writer's pid. The kernel drops
+An advisory ``flock`` on the site's lock file holding the writer's pid. The kernel drops
 the lock when the process dies, so a killed run never leaves a stale lock behind.
 """
 
@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-LOCK_FILE = "crawl.lock"
+from dgportal_crawler.store.layout import SiteLayout
 
 
 class LockError(Exception):
@@ -20,10 +20,12 @@ class LockError(Exception):
 
 
 @contextlib.contextmanager
-def site_lock(site_dir: Path) -> Iterator[None]:
+def site_lock(where: SiteLayout | Path) -> Iterator[None]:
+    layout = where if isinstance(where, SiteLayout) else SiteLayout(Path(where))
+    site_dir = layout.site_dir
     try:
         site_dir.mkdir(parents=True, exist_ok=True)
-        handle = (site_dir / LOCK_FILE).open("a+")
+        handle = layout.lock_file.open("a+")
     except OSError as exc:
         raise LockError(f"cannot write the archive at {site_dir}: {exc.strerror or exc}") from None
     with handle:

@@ -1,6 +1,7 @@
 """What the crawler knows about each article between runs, in ``state.sqlite``.
 
-The state decides whether a fetched article is new, changed or unchanged and carries
+The state says whether a fetched article is new, changed or unchanged
+(:meth:`StateStore.classify`, read-only) and carries
 the validators (ETag, Last-Modified) for conditional requests. It is a cache of the
 archive, not the archive: if it is lost or corrupt, :func:`rebuild_state` recreates it
 from the JSONL lines. Writes are committed in batches for speed; a crash loses at most
@@ -9,7 +10,6 @@ the last batch, which :meth:`StateStore.apply_lines` recovers from the archive t
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -114,41 +114,48 @@ class StateStore:
             f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE id = ?", (article_id,)).fetchone()
         return ArticleState(*row) if row else None
 
+    def classify(self, article_id: str, text_sha256: str) -> Change:
+        """Read-only: is a fetched text new, changed or the same as the archived one?
+
+        The one place this is decided; the pipeline writes the line the answer implies, then
+        tells the state with :meth:`record_fetch`.
+        """
+        old = self.get(article_id)
+        if old is None:
+            return Change("new", 1, None)
+        restored = old.withdrawn_at is not None
+        if old.text_sha256 == text_sha256:
+            return Change("unchanged", old.revision, old.text_sha256, restored)
+        return Change("updated", old.revision + 1, old.text_sha256, restored)
+
     def record_fetch(
         self,
         article_id: str,
         url: str,
         *,
         text_sha256: str,
+        revision: int,
         etag: str | None,
         last_modified: str | None,
         status: int,
         published_at: str | None,
         seen_at: str | datetime,
-    ) -> Change:
-        """Record a successful fetch and say whether the text is new, changed or the same."""
+    ) -> None:
+        """Write a successful fetch (of revision ``revision``): the article is present."""
         seen = _iso(seen_at)
-        old = self.get(article_id)
-        if old is None:
-            change = Change("new", 1, None)
+        if self.get(article_id) is None:
             self._write(
                 "INSERT INTO articles (id, url, first_seen, last_seen, text_sha256, revision,"
                 " etag, last_modified, last_status, published_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (article_id, url, seen, seen, text_sha256, 1, etag, last_modified, status,
+                (article_id, url, seen, seen, text_sha256, revision, etag, last_modified, status,
                  published_at))
-            return change
-        restored = old.withdrawn_at is not None
-        if old.text_sha256 == text_sha256:
-            change = Change("unchanged", old.revision, old.text_sha256, restored)
-        else:
-            change = Change("updated", old.revision + 1, old.text_sha256, restored)
+            return
         self._write(
             "UPDATE articles SET url = ?, last_seen = ?, text_sha256 = ?, revision = ?, etag = ?,"
             " last_modified = ?, last_status = ?, published_at = ?, withdrawn_at = NULL,"
             " withdrawn_location = NULL WHERE id = ?",
-            (url, seen, text_sha256, change.revision, etag, last_modified, status, published_at,
+            (url, seen, text_sha256, revision, etag, last_modified, status, published_at,
              article_id))
-        return change
 
     def record_not_modified(self, article_id: str, seen_at: str | datetime,
                             status: int = 304) -> None:
@@ -219,6 +226,9 @@ class StateStore:
     def seen_urls(self) -> set[str]:
         return {url for (url,) in self._db.execute("SELECT url FROM articles")}
 
+    def is_empty(self) -> bool:
+        return self._db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
+
     def known_ids(self) -> set[str]:
         return {aid for (aid,) in self._db.execute("SELECT id FROM articles")}
 
@@ -262,35 +272,6 @@ class StateStore:
         found = tuple(row[1] for row in self._db.execute("PRAGMA table_info(articles)"))
         if found != _COLUMNS:
             raise sqlite3.DatabaseError(f"unexpected articles table columns {found}")
-
-
-def rebuild_state(path: Path, jsonl_lines: Iterable[Mapping[str, Any]]) -> StateStore:
-    """Build a fresh state file at ``path`` from archive lines and return it open.
-
-    The new database is built beside the old one and renamed into place, so a failure
-    midway leaves the old file as it was; the old file is kept as ``<path>.bak``. Run it
-    while no crawl has the state open.
-    """
-    path = Path(path)
-    tmp = path.with_name(path.name + ".rebuild")
-    for stale in (tmp, *_sidecars(tmp)):
-        stale.unlink(missing_ok=True)
-    with StateStore(tmp, commit_every=1000) as fresh:
-        fresh.apply_lines(jsonl_lines)
-    # The old file moves aside with its -wal/-shm: a -wal left at ``path`` would be
-    # replayed into the new database.
-    backup = path.with_name(path.name + ".bak")
-    for old, kept in zip((path, *_sidecars(path)), (backup, *_sidecars(backup)), strict=True):
-        if old.exists():
-            os.replace(old, kept)
-        else:
-            kept.unlink(missing_ok=True)
-    os.replace(tmp, path)
-    return StateStore(path)
-
-
-def _sidecars(path: Path) -> tuple[Path, Path]:
-    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
 def _iso(moment: str | datetime) -> str:

@@ -14,17 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dgportal_crawler.store.manifest import MANIFEST_NAME, covered_files, file_digest
+import jsonschema
+
+from dgportal_crawler.store.layout import EVENTS, MANIFEST, SiteLayout
+from dgportal_crawler.store.manifest import covered_files, file_digest
 from dgportal_crawler.store.warc import TornRecord, WarcError
 from dgportal_crawler.store.warc_read import iter_records, read_warc_record
-
-try:
-    import jsonschema
-except ImportError:  # it is a test dependency; production may run without it
-    jsonschema = None
-
-#: Which schema check runs: full JSON Schema, or required keys and types only.
-SCHEMA_CHECK = "jsonschema" if jsonschema is not None else "structural"
 
 _MAX_MESSAGE = 200  # schema messages can quote a whole article; keep reports readable
 
@@ -44,34 +39,33 @@ def verify_archive(site_folder: Path, schema: Mapping[str, Any], *,
                    require_manifest: bool = True, check_warc_files: bool = True
                    ) -> list[Problem]:
     """Every problem in ``site_folder``, sorted by path and line; empty when all is well."""
-    site_folder = Path(site_folder)
+    layout = SiteLayout(Path(site_folder))
+    site_folder = layout.site_dir
     check = _schema_checker(schema)
     problems: list[Problem] = []
     first_seen: dict[tuple[str, int], str] = {}
-    for rel in _jsonl_files(site_folder, "articles"):
+    for rel in _jsonl_files(layout, layout.articles_dir):
         for line_no, obj in _read_jsonl(site_folder, rel, problems):
             problems += [Problem(rel, line_no, f"schema: {m}") for m in check(obj)]
             problems += _duplicate(first_seen, rel, line_no, obj)
             problems += _warc_ref(site_folder, rel, line_no, obj)
     # Events and run reports have no schema here, but must still be whole JSON lines.
-    for rel in ["events.jsonl", *_jsonl_files(site_folder, "runs")]:
+    for rel in [EVENTS, *_jsonl_files(layout, layout.runs_dir)]:
         if (site_folder / rel).is_file():
             for _ in _read_jsonl(site_folder, rel, problems):
                 pass
     problems += _manifest_problems(site_folder, require_manifest)
-    if check_warc_files and (site_folder / "warc").is_dir():
+    if check_warc_files and layout.warc_dir.is_dir():
         torn: list[TornRecord] = []
-        for _ in iter_records(site_folder / "warc", on_torn=torn.append):
+        for _ in iter_records(layout.warc_dir, on_torn=torn.append):
             pass
         problems += [Problem(t.file, None, f"unreadable from offset {t.offset}: {t.message}")
                      for t in torn]
     return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
 
 
-def _jsonl_files(site_folder: Path, folder: str) -> list[str]:
-    root = site_folder / folder
-    return sorted(p.relative_to(site_folder).as_posix() for p in root.rglob("*.jsonl")
-                  if p.is_file())
+def _jsonl_files(layout: SiteLayout, root: Path) -> list[str]:
+    return sorted(layout.relative(p) for p in root.rglob("*.jsonl") if p.is_file())
 
 
 def _read_jsonl(site_folder: Path, rel: str, problems: list[Problem]
@@ -137,14 +131,14 @@ def _warc_ref(site_folder: Path, rel: str, line_no: int, obj: Mapping[str, Any]
 
 def _manifest_problems(site_folder: Path, required: bool) -> list[Problem]:
     try:
-        manifest = json.loads((site_folder / MANIFEST_NAME).read_bytes().decode("utf-8"))
+        manifest = json.loads((site_folder / MANIFEST).read_bytes().decode("utf-8"))
         listed = manifest["files"]
         if not isinstance(listed, dict) or not all(isinstance(v, dict) for v in listed.values()):
             raise TypeError("'files' is not an object of {path: {sha256, size}}")
     except FileNotFoundError:
-        return [Problem(MANIFEST_NAME, None, "missing")] if required else []
+        return [Problem(MANIFEST, None, "missing")] if required else []
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        return [Problem(MANIFEST_NAME, None, f"unreadable: {exc}")]
+        return [Problem(MANIFEST, None, f"unreadable: {exc}")]
     problems = []
     present = set(covered_files(site_folder))
     for rel in sorted(set(listed) - present):
@@ -162,8 +156,6 @@ def _manifest_problems(site_folder: Path, required: bool) -> list[Problem]:
 
 
 def _schema_checker(schema: Mapping[str, Any]) -> Callable[[Any], list[str]]:
-    if jsonschema is None:
-        return lambda obj: _structural_errors(obj, schema, "$", schema)
     validator_cls = jsonschema.validators.validator_for(schema)
     validator_cls.check_schema(schema)  # a broken schema is our bug: fail loudly, not per line
     validator = validator_cls(schema)
@@ -173,48 +165,6 @@ def _schema_checker(schema: Mapping[str, Any]) -> Callable[[Any], list[str]]:
         return [_clip(f"{e.json_path}: {e.message}") for e in errors]
 
     return check
-
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,), "array": (list,), "string": (str,), "integer": (int,),
-    "number": (int, float), "boolean": (bool,), "null": (type(None),),
-}
-
-
-def _structural_errors(obj: Any, schema: Mapping[str, Any], path: str,
-                       root: Mapping[str, Any]) -> list[str]:
-    """Without jsonschema: check ``type``, ``required``, ``enum``, ``properties``, ``items``
-    and follow local ``$ref`` s (``#/$defs/...``); other keywords are not checked."""
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/"):
-        target: Any = root
-        for part in ref[2:].split("/"):
-            target = target[part]
-        return _structural_errors(obj, target, path, root)
-    wanted = schema.get("type")
-    if wanted is not None:
-        names = [wanted] if isinstance(wanted, str) else list(wanted)
-        if not any(_is_type(obj, name) for name in names):
-            return [_clip(f"{path}: {obj!r} is not of type {' or '.join(names)}")]
-    if "enum" in schema and obj not in schema["enum"]:
-        return [_clip(f"{path}: {obj!r} is not one of {schema['enum']!r}")]
-    errors = []
-    if isinstance(obj, dict):
-        errors += [f"{path}: {key!r} is a required property"
-                   for key in schema.get("required", ()) if key not in obj]
-        for key, sub in schema.get("properties", {}).items():
-            if key in obj:
-                errors += _structural_errors(obj[key], sub, f"{path}.{key}", root)
-    if isinstance(obj, list) and isinstance(schema.get("items"), Mapping):
-        for index, item in enumerate(obj):
-            errors += _structural_errors(item, schema["items"], f"{path}[{index}]", root)
-    return errors
-
-
-def _is_type(obj: Any, name: str) -> bool:
-    if isinstance(obj, bool) and name in ("integer", "number"):
-        return False  # JSON true/false are not numbers, though Python bools are ints
-    return isinstance(obj, _TYPES.get(name, object))
 
 
 def _clip(message: str) -> str:

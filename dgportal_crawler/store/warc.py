@@ -30,6 +30,8 @@ from warcio.warcwriter import WARCWriter
 log = logging.getLogger(__name__)
 
 WARC_VERSION = "WARC/1.0"
+#: Start a new file past this size (``DGPORTAL_WARC_MAX_BYTES``).
+DEFAULT_MAX_BYTES = 100 * 2**20
 
 class WarcError(Exception):
     """A WARC record could not be read (missing file, bad offset, torn or corrupt record)."""
@@ -75,7 +77,7 @@ class TornRecord:
 class WarcArchive:
     """Writes request/response pairs for one run into rotating ``.warc.gz`` files."""
 
-    def __init__(self, folder: Path, run_id: str, *, max_bytes: int = 100 * 2**20,
+    def __init__(self, folder: Path, run_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
                  clock: Callable[[], datetime] | None = None,
                  record_ids: Callable[[], str] | None = None,
                  software: str, info: Mapping[str, Any], fsync: bool = True) -> None:

@@ -7,6 +7,7 @@ instead of failing on the records before it; :func:`repair_torn_tails` cuts such
 from __future__ import annotations
 
 import base64
+import glob
 import hashlib
 import logging
 import os
@@ -53,15 +54,16 @@ def read_record(site_folder: Path, ref: WarcRef | Mapping[str, Any]
     return record.headers, record.status, record.body
 
 
-def iter_records(folder: Path, *, on_torn: Callable[[TornRecord], None] | None = None
-                 ) -> Iterator[tuple[WarcRef, WarcRecord]]:
-    """Every complete record of every ``*.warc.gz`` in ``folder``, files in name order.
+def iter_records(folder: Path, *, on_torn: Callable[[TornRecord], None] | None = None,
+                 pattern: str = "*.warc.gz") -> Iterator[tuple[WarcRef, WarcRecord]]:
+    """Every complete record of every ``*.warc.gz`` in ``folder`` (or those matching
+    ``pattern``), files in name order.
 
     Reading a file stops at the first record that is cut short or unreadable; that
     point is passed to ``on_torn`` (default: logged as a warning) and the next file is read.
     """
     folder = Path(folder)
-    for path in sorted(folder.glob("*.warc.gz")):
+    for path in sorted(folder.glob(pattern)):
         rel = f"{folder.name}/{path.name}"
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
@@ -154,16 +156,21 @@ def _resolve(site_folder: Path, rel: str) -> Path:
     return site_folder.joinpath(*parts)
 
 
-def repair_torn_tails(folder: Path) -> list[TornRecord]:
-    """Truncate each WARC file to its last complete record (after a killed run).
+def repair_torn_tails(folder: Path, run_id: str) -> list[TornRecord]:
+    """Truncate the WARC files of run ``run_id`` to their last complete record (after that
+    run was killed). Only that run's files are touched: a file of an earlier run that fails
+    to read is damage for ``dgportal verify`` to report, not a tail to cut.
 
     Every record that an archive line points to was complete before the line was written,
     so cutting a torn tail loses nothing the archive refers to.
     """
     torn: list[TornRecord] = []
-    for _ in iter_records(folder, on_torn=torn.append):
+    folder = Path(folder)
+    if not folder.is_dir():
+        return torn
+    for _ in iter_records(folder, on_torn=torn.append, pattern=f"{glob.escape(run_id)}-*.warc.gz"):
         pass
     for record in torn:
-        with (Path(folder).parent / record.file).open("r+b") as fh:
+        with (folder.parent / record.file).open("r+b") as fh:
             fh.truncate(record.offset)
     return torn

@@ -37,8 +37,8 @@ def newest_first(replica: Replica, column_id: str) -> list[dict]:
 
 
 def run_list(spider: HoujieSpider, replica: Replica, column_id: str, url: str | None = None) -> list:
-    column = spider.profile.column(column_id)
-    url = url or spider.profile.list_url(column)
+    column = spider.run.profile.column(column_id)
+    url = url or spider.run.profile.list_url(column)
     return list(spider.parse_list(response_for(replica, url), column=column, page=1))
 
 
@@ -75,8 +75,8 @@ def test_until_skips_newer_entries_but_keeps_paging(replica):
 
 def test_a_list_page_matching_no_selector_is_counted_and_logged(replica, caplog):
     spider = make_spider()
-    column = spider.profile.column("czjs")
-    url = spider.profile.list_url(column)
+    column = spider.run.profile.column("czjs")
+    url = spider.run.profile.list_url(column)
     body = replica.respond(url.removeprefix(ORIGIN)).body.replace(b"news-list", b"item-list")
     response = HtmlResponse(url=url, body=body, headers={"Content-Type": "text/html; charset=utf-8"})
     list(spider.parse_list(response, column=column, page=1))
@@ -87,8 +87,8 @@ def test_a_list_page_matching_no_selector_is_counted_and_logged(replica, caplog)
 def test_an_article_page_is_handed_on_unparsed(replica):
     spider = make_spider()
     record = replica.ground_truth(ORIGIN)[0]
-    column = spider.profile.column(record["column"])
-    request = spider.article_request(record["url"], column)
+    column = spider.run.profile.column(record["column"])
+    request = spider.run.requests.article(record["url"], column)
     request.meta["dgportal_fetched_at"] = "2026-11-25T00:00:00Z"
     response = response_for(replica, record["url"], request)
     (page,) = list(spider.parse_article(response, column=column))
@@ -100,15 +100,15 @@ def test_an_article_page_is_handed_on_unparsed(replica):
 
 def test_redirects_on_site_are_followed_and_off_site_handed_on(replica):
     spider = make_spider()
-    column = spider.profile.column("hjyw")
+    column = spider.run.profile.column("hjyw")
     url = f"{ORIGIN}/houjie/xwzx/hjyw/content/post_1.html"
     on_site = HtmlResponse(url=url, status=301, headers={"Location": "/houjie/xwzx/hjyw/content/post_2.html"},
-                           request=spider.article_request(url, column))
+                           request=spider.run.requests.article(url, column))
     (follow,) = list(spider.parse_article(on_site, column=column))
     assert isinstance(follow, Request) and follow.url.endswith("post_2.html")
     assert follow.meta["dgportal_redirects"] == 1
     off_site = HtmlResponse(url=url, status=301, headers={"Location": "http://example.invalid/x"},
-                            request=spider.article_request(url, column))
+                            request=spider.run.requests.article(url, column))
     (page,) = list(spider.parse_article(off_site, column=column))
     assert isinstance(page, FetchedPage) and page.status == 301
     assert page.headers["location"] == "http://example.invalid/x"
@@ -131,8 +131,8 @@ def test_start_requests_one_list_per_chosen_column():
 
 def test_an_empty_list_page_is_counted_not_a_crash(caplog):
     spider = make_spider()
-    column = spider.profile.column("czjs")
-    url = spider.profile.list_url(column)
+    column = spider.run.profile.column("czjs")
+    url = spider.run.profile.list_url(column)
     response = HtmlResponse(url=url, body=b"", headers={"Content-Type": "text/html"})
     assert list(spider.parse_list(response, column=column, page=1)) == []
     assert spider.crawler.stats.get_value("dgportal/column/czjs/list_failed") == 1

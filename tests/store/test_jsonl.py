@@ -1,11 +1,13 @@
 import json
 from pathlib import Path
 
-from dgportal_crawler.store.jsonl import JsonlArchive, encode_line, iter_archive_lines, partition_of
+from dgportal_crawler.store.jsonl import JsonlArchive, encode_line, iter_archive_lines
+from dgportal_crawler.store.layout import SiteLayout, partition_of
+from dgportal_crawler.store.recovery import torn_line_event
 
 
 def test_lines_are_partitioned_by_publication_month_and_utf8(tmp_path: Path):
-    with JsonlArchive(tmp_path, "houjie") as archive:
+    with JsonlArchive(SiteLayout.of(tmp_path, "houjie")) as archive:
         p1 = archive.append({"id": "houjie:1", "published_at": "2023-02-27T10:14:00+08:00", "title": "厚街"})
         p2 = archive.append({"id": "houjie:2", "published_at": "2023-02-01T00:00:00+08:00", "title": "寮厦"})
         p3 = archive.append({"id": "houjie:3", "published_at": None, "title": "无日期"})
@@ -28,7 +30,7 @@ def test_partition_of():
 
 
 def test_repair_cuts_a_torn_tail_and_records_it(tmp_path: Path):
-    archive = JsonlArchive(tmp_path, "houjie")
+    archive = JsonlArchive(SiteLayout.of(tmp_path, "houjie"))
     path = archive.append({"id": "houjie:1", "published_at": "2023-02-27"})
     archive.close()
     whole = path.read_bytes()
@@ -38,15 +40,15 @@ def test_repair_cuts_a_torn_tail_and_records_it(tmp_path: Path):
     assert len(torn) == 1
     assert (torn[0].path, torn[0].offset, torn[0].data) == (path, len(whole), b'{"id":"houjie:2","tit')
     assert path.read_bytes() == whole
-    event = json.loads((tmp_path / "houjie" / "events.jsonl").read_text(encoding="utf-8"))
+    event = torn_line_event(archive.layout, torn[0])
     assert event["event"] == "torn_line_repaired" and event["offset"] == len(whole)
     assert event["file"] == "articles/2023/2023-02.jsonl"
     assert archive.repair() == []  # idempotent
 
 
 def test_repair_of_a_file_that_is_only_a_torn_line(tmp_path: Path):
-    archive = JsonlArchive(tmp_path, "houjie")
-    path = archive.path_for("2020-01-01")
+    archive = JsonlArchive(SiteLayout.of(tmp_path, "houjie"))
+    path = archive.layout.article_file("2020-01-01")
     path.parent.mkdir(parents=True)
     path.write_bytes(b'{"id":')
     assert [t.offset for t in archive.repair()] == [0]

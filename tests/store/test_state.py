@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from dgportal_crawler.store.recovery import rebuild_state
 from dgportal_crawler.store.state import (
     ArticleState,
     Change,
     StateError,
     StateStore,
-    rebuild_state,
 )
 
 A = "houjie:3950123"
@@ -25,8 +25,10 @@ def fetch(store: StateStore, text_sha256: str, seen_at: str, article_id: str = A
           **kwargs) -> Change:
     kwargs = {"etag": '"e1"', "last_modified": None, "status": 200,
               "published_at": "2023-02-27T10:14:00+08:00", **kwargs}
-    return store.record_fetch(article_id, URL if article_id == A else f"{URL}?{article_id}",
-                              text_sha256=text_sha256, seen_at=seen_at, **kwargs)
+    change = store.classify(article_id, text_sha256)
+    store.record_fetch(article_id, URL if article_id == A else f"{URL}?{article_id}",
+                       text_sha256=text_sha256, revision=change.revision, seen_at=seen_at, **kwargs)
+    return change
 
 
 def test_new_unchanged_updated(tmp_path: Path) -> None:
@@ -45,7 +47,7 @@ def test_new_unchanged_updated(tmp_path: Path) -> None:
 def test_state_survives_reopen_and_datetimes_are_stored_as_iso(tmp_path: Path) -> None:
     path = tmp_path / "state.sqlite"
     with StateStore(path) as store:
-        store.record_fetch(A, URL, text_sha256=H1, etag=None, last_modified="Mon, 27 Feb 2023",
+        store.record_fetch(A, URL, text_sha256=H1, revision=1, etag=None, last_modified="Mon, 27 Feb 2023",
                            status=200, published_at=None,
                            seen_at=datetime(2026, 11, 1, 8, 0, tzinfo=UTC))
     with StateStore(path) as store:
@@ -175,9 +177,7 @@ def test_rebuild_from_lines_latest_revision_wins(tmp_path: Path) -> None:
             withdrawn_location=None)
         assert store.integrity_ok() is True
         # The next fetch continues the revision chain from the archive.
-        assert store.record_fetch("houjie:1", "https://x.test/houjie:1", text_sha256="3" * 64,
-                                  etag=None, last_modified=None, status=200, published_at=None,
-                                  seen_at="2026-11-04T00:00:00Z") == Change("updated", 3, H2)
+        assert store.classify("houjie:1", "3" * 64) == Change("updated", 3, H2)
     assert (tmp_path / "state.sqlite.bak").read_bytes() == b"garbage, not sqlite" * 100
     assert not (tmp_path / "state.sqlite.rebuild").exists()
 

@@ -1,0 +1,104 @@
+"""How a run ended, as one word and one exit code, the same for ``dgportal crawl``, ``scrapy
+crawl`` and scrapyd jobs (the word is logged and written into the run report).
+
+====  ==============  ===================================================================
+code  outcome         meaning
+====  ==============  ===================================================================
+0     ok              finished, nothing failed, no health check breached
+1     attention       finished, but pages failed, errors were logged or a check breached
+2     bad_arguments   a usage or configuration error; nothing was crawled
+3     try_later       could not run now: site unreachable, another run holds the lock
+130   interrupted     Ctrl-C (SIGINT); ``--resume`` continues
+143   cancelled       SIGTERM (scrapyd's cancel, systemd stop); ``--resume`` continues
+====  ==============  ===================================================================
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from dgportal_crawler.stats import LIST_FAILED, PREFIX, summary_rows
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler, CrawlerProcess
+
+#: Stats key holding the number of the signal that stopped the run.
+SIGNAL_KEY = PREFIX + "signal"
+HEALTH_PREFIX = PREFIX + "health/"
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ATTENTION = 1
+    USAGE = 2
+    TRY_LATER = 3
+    INTERRUPTED = 130
+    CANCELLED = 143
+
+
+#: Finish reasons set by our own components when a run could not start.
+REASON_CODES = {
+    "bad_arguments": ExitCode.USAGE,
+    "archive_unusable": ExitCode.USAGE,
+    "lock_held": ExitCode.TRY_LATER,
+}
+RESUME_HINT = "run the same command with --resume to continue where it stopped"
+
+
+@dataclass(slots=True)
+class Outcome:
+    code: ExitCode
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return {ExitCode.OK: "ok", ExitCode.ATTENTION: "attention", ExitCode.USAGE: "bad_arguments",
+                ExitCode.TRY_LATER: "try_later", ExitCode.INTERRUPTED: "interrupted",
+                ExitCode.CANCELLED: "cancelled"}[self.code]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outcome": self.name, "exit_code": int(self.code), "reasons": self.reasons}
+
+
+def decide(stats: dict[str, Any], columns: list[str], reason: str | None = None) -> Outcome:
+    """The outcome of a crawl from its stats (``finish_reason`` unless ``reason`` is given)."""
+    reason = reason or stats.get("finish_reason")
+    if reason in REASON_CODES:
+        return Outcome(REASON_CODES[reason], [f"the run could not start ({reason})"])
+    signum = stats.get(SIGNAL_KEY)
+    if signum is not None or reason == "shutdown":
+        code = ExitCode.CANCELLED if signum == signal.SIGTERM else ExitCode.INTERRUPTED
+        name = signal.Signals(signum).name if signum else "a signal"
+        return Outcome(code, [f"stopped by {name}; {RESUME_HINT}"])
+    reasons = []
+    if reason != "finished":
+        reasons.append(f"the run ended with {reason!r}")
+    total = summary_rows(stats, columns)[-1]
+    if total["failed"]:
+        reasons.append(f"{total['failed']} page(s) failed")
+    if total[LIST_FAILED]:
+        reasons.append("list pages failed: incremental runs stop at known entries and may not "
+                       "reach the pages missed; run once with --full when the site answers again")
+    if stats.get("log_count/ERROR"):
+        reasons.append(f"{stats['log_count/ERROR']} error(s) in the log")
+    breached = sorted(k.removeprefix(HEALTH_PREFIX) for k in stats if k.startswith(HEALTH_PREFIX))
+    if breached:
+        reasons.append(f"health check(s) breached: {', '.join(breached)} (see the warnings above)")
+    return Outcome(ExitCode.ATTENTION if reasons else ExitCode.OK, reasons)
+
+
+def watch_signals(process: CrawlerProcess, crawler: Crawler) -> None:
+    """Record in the crawl's stats which signal stopped it (SIGINT or SIGTERM), so the outcome
+    can tell Ctrl-C from scrapyd's cancel. Scrapy installs ``process._signal_shutdown`` as its
+    handler when the process starts; this wraps it before that happens."""
+    original = process._signal_shutdown
+
+    def record(signum: int, frame: Any) -> None:
+        if crawler.stats is not None:
+            crawler.stats.set_value(SIGNAL_KEY, signum)
+        original(signum, frame)
+
+    process._signal_shutdown = record  # type: ignore[method-assign]

@@ -1,0 +1,30 @@
+"""Reading a crawled archive back in tests, and running the dgportal command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SITE = "houjie"
+
+
+def lines_of(out: Path) -> list[dict]:
+    files = sorted((out / SITE / "articles").glob("*/*.jsonl"))
+    return [json.loads(raw) for f in files for raw in f.read_bytes().splitlines()]
+
+
+def events_of(out: Path) -> list[dict]:
+    path = out / SITE / "events.jsonl"
+    return [json.loads(raw) for raw in path.read_bytes().splitlines()] if path.exists() else []
+
+
+def reports_of(out: Path) -> list[dict]:
+    paths = sorted((out / SITE / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)  # run order
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+
+
+def dgportal(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dgportal_crawler", *args], capture_output=True,
+                          text=True, timeout=240, stdin=subprocess.DEVNULL)
