@@ -9,8 +9,11 @@ code  outcome         meaning
 2     bad_arguments   a usage or configuration error; nothing was crawled
 3     try_later       could not run now: site unreachable, another run holds the lock
 130   interrupted     Ctrl-C (SIGINT); ``--resume`` continues
-143   cancelled       SIGTERM (scrapyd's cancel, systemd stop); ``--resume`` continues
+143   terminated      SIGTERM (systemd stop, kill); ``--resume`` continues
 ====  ==============  ===================================================================
+
+Under scrapyd (the run has a job id) a run stopped by a signal is ``cancelled``: that is what
+``cancel.json`` does (SIGINT by default, ``signal=TERM`` on request).
 """
 
 from __future__ import annotations
@@ -36,7 +39,12 @@ class ExitCode(IntEnum):
     USAGE = 2
     TRY_LATER = 3
     INTERRUPTED = 130
-    CANCELLED = 143
+    TERMINATED = 143
+
+
+NAMES = {ExitCode.OK: "ok", ExitCode.ATTENTION: "attention", ExitCode.USAGE: "bad_arguments",
+         ExitCode.TRY_LATER: "try_later", ExitCode.INTERRUPTED: "interrupted",
+         ExitCode.TERMINATED: "terminated"}
 
 
 #: Finish reasons set by our own components when a run could not start.
@@ -52,27 +60,27 @@ RESUME_HINT = "run the same command with --resume to continue where it stopped"
 class Outcome:
     code: ExitCode
     reasons: list[str] = field(default_factory=list)
+    cancelled: bool = False  # stopped by a signal under scrapyd
 
     @property
     def name(self) -> str:
-        return {ExitCode.OK: "ok", ExitCode.ATTENTION: "attention", ExitCode.USAGE: "bad_arguments",
-                ExitCode.TRY_LATER: "try_later", ExitCode.INTERRUPTED: "interrupted",
-                ExitCode.CANCELLED: "cancelled"}[self.code]
+        return "cancelled" if self.cancelled else NAMES[self.code]
 
     def to_dict(self) -> dict[str, Any]:
         return {"outcome": self.name, "exit_code": int(self.code), "reasons": self.reasons}
 
 
-def decide(stats: dict[str, Any], columns: list[str], reason: str | None = None) -> Outcome:
+def decide(stats: dict[str, Any], columns: list[str], reason: str | None = None, *,
+           scheduled: bool = False) -> Outcome:
     """The outcome of a crawl from its stats (``finish_reason`` unless ``reason`` is given)."""
     reason = reason or stats.get("finish_reason")
     if reason in REASON_CODES:
         return Outcome(REASON_CODES[reason], [f"the run could not start ({reason})"])
     signum = stats.get(SIGNAL_KEY)
     if signum is not None or reason == "shutdown":
-        code = ExitCode.CANCELLED if signum == signal.SIGTERM else ExitCode.INTERRUPTED
+        code = ExitCode.TERMINATED if signum == signal.SIGTERM else ExitCode.INTERRUPTED
         name = signal.Signals(signum).name if signum else "a signal"
-        return Outcome(code, [f"stopped by {name}; {RESUME_HINT}"])
+        return Outcome(code, [f"stopped by {name}; {RESUME_HINT}"], cancelled=scheduled)
     reasons = []
     if reason != "finished":
         reasons.append(f"the run ended with {reason!r}")

@@ -24,7 +24,7 @@ from scrapy.utils.misc import load_object
 
 from dgportal_crawler import config
 from dgportal_crawler.assemble import article_from_page
-from dgportal_crawler.extensions.archive import open_session
+from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.items import Article, PendingArticle, Validators
 from dgportal_crawler.pages import FetchedPage
@@ -58,7 +58,11 @@ WITHDRAWN_STATUSES = frozenset({404, 410})
 
 
 class _Component:
-    """Keeps the crawler (for stats) and the run; reaches the archive through the session."""
+    """Keeps the crawler (for stats) and the run; reaches the archive through the session.
+    Pipelines with ``needs_archive`` switch off when the archive is (``DGPORTAL_ARCHIVE_ROOT``
+    empty, ``scrapy parse``)."""
+
+    needs_archive = True
 
     def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
         self.crawler = crawler
@@ -67,7 +71,7 @@ class _Component:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Any:
         run = crawl_run(crawler)
-        if run is None:
+        if run is None or (cls.needs_archive and crawler.get_extension(ArchiveSession) is None):
             raise NotConfigured  # not an archive crawl
         return cls(crawler, run)
 
@@ -115,6 +119,8 @@ class AnswerPipeline(_Component):
 
 
 class ExtractPipeline(_Component):
+    needs_archive = False
+
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
@@ -131,6 +137,8 @@ class ExtractPipeline(_Component):
 
 
 class ValidatePipeline(_Component):
+    needs_archive = False
+
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PendingArticle):
             article = item.article
@@ -143,6 +151,8 @@ class ValidatePipeline(_Component):
 
 class DedupePipeline(_Component):
     """Drops a second line for the same article id within one run (e.g. listed twice)."""
+
+    needs_archive = False
 
     def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
         super().__init__(crawler, run)

@@ -52,6 +52,7 @@ def build_run_report(run: CrawlRun, stats: dict[str, Any], reason: str, *, start
             "base_url": run.profile.base_url,
             "profile": run.profile.source,
             "mode": run.mode,
+            "job": run.job,
         },
         "versions": {"dgportal-crawler": __version__, "scrapy": scrapy.__version__,
                      "python": platform.python_version()},

@@ -70,12 +70,13 @@ class CrawlRun:
     requests: ArticleRequests
     mode: Mode = "incremental"
     allowed_hosts: frozenset[str] = field(default=frozenset())
+    job: str | None = None  # the scheduler's job id (scrapyd passes ``-a _job=…``)
 
     @classmethod
     def create(cls, profile: SiteProfile, plan: CrawlPlan, run_id: str, requests: ArticleRequests,
-               mode: Mode = "incremental") -> CrawlRun:
+               mode: Mode = "incremental", job: str | None = None) -> CrawlRun:
         return cls(profile, plan, run_id, requests, mode,
-                   frozenset({urlsplit(profile.base_url).hostname or ""}))
+                   frozenset({urlsplit(profile.base_url).hostname or ""}), job)
 
     @property
     def site(self) -> str:

@@ -65,7 +65,9 @@ class ArchiveSession:
         run = crawl_run(crawler)
         if run is None:
             raise NotConfigured  # not an archive crawl (scrapy shell, fetch, another spider)
-        root = config.get_str(crawler.settings, "DGPORTAL_ARCHIVE_ROOT")
+        root = config.get(crawler.settings, "DGPORTAL_ARCHIVE_ROOT")
+        if not root:
+            raise NotConfigured  # switched off: scrapy parse/shell/fetch, or by the user
         settings = crawler.settings
         info: dict[str, Any] = {name.lower(): settings.get(name) for name in WARCINFO_SETTINGS}
         info["robots"] = "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore"
@@ -155,7 +157,8 @@ class ArchiveSession:
         report = build_run_report(self.run, stats, reason, started_at=self.started_at,
                                   finished_at=format_time(self.clock()))
         report["health"] = [b.to_dict() for b in breaches]
-        outcome = decide(stats, [c.id for c in self.run.plan.columns], reason)
+        outcome = decide(stats, [c.id for c in self.run.plan.columns], reason,
+                         scheduled=self.run.job is not None)
         report.update(outcome.to_dict())
         logger.info("outcome: %s (exit code %d)%s", outcome.name, outcome.code,
                     "".join(f"; {r}" for r in outcome.reasons))

@@ -1,1 +1,23 @@
-"""Scrapy commands of the project (``COMMANDS_MODULE``): ``scrapy crawl`` with our exit codes."""
+"""Scrapy commands of the project (``COMMANDS_MODULE``): ``scrapy crawl`` with our exit codes;
+``parse``, ``shell``, ``fetch``, ``check`` and ``view`` with the archive switched off."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from scrapy.commands import ScrapyCommand
+
+
+def without_archive(base: type[ScrapyCommand], module: str) -> type[ScrapyCommand]:
+    """``base`` with ``DGPORTAL_ARCHIVE_ROOT`` emptied after its options are read: the
+    archive session, the WARC capture and the incremental filter then switch themselves off.
+    ``module`` is where the class is defined: Scrapy only takes a command class whose
+    ``__module__`` is the module it finds it in."""
+
+    def process_options(self: Any, args: list[str], opts: argparse.Namespace) -> None:
+        base.process_options(self, args, opts)
+        self.settings.set("DGPORTAL_ARCHIVE_ROOT", "", priority="cmdline")
+
+    return type("Command", (base,), {"process_options": process_options, "__doc__": base.__doc__,
+                                     "__module__": module})

@@ -38,7 +38,8 @@ class Command(ScrapyCrawl):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
         elif run is not None or stats.get("finish_reason") == "bad_arguments":
-            outcome = decide(stats, [c.id for c in run.plan.columns] if run else [])
+            outcome = decide(stats, [c.id for c in run.plan.columns] if run else [],
+                             scheduled=run is not None and run.job is not None)
             for reason in outcome.reasons:
                 print(f"attention: {reason}", file=sys.stderr)
             self.exitcode = int(outcome.code)

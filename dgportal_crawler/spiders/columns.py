@@ -20,6 +20,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from dgportal_crawler import config
+from dgportal_crawler.assemble import article_from_page
 from dgportal_crawler.crawlplan import CrawlArgumentError, make_plan
 from dgportal_crawler.extract import ExtractionError, parse_list_page
 from dgportal_crawler.pages import FetchedPage
@@ -88,7 +89,7 @@ class ColumnSpider(scrapy.Spider):
         requests = ArticleRequests(callback=self.parse_article, errback=self.article_failed)
         run_id = config.get_str(settings, "DGPORTAL_RUN_ID") or new_run_id()
         return CrawlRun.create(profile, make_plan(profile, columns, since, until), run_id, requests,
-                               mode)  # type: ignore[arg-type]
+                               mode, getattr(self, "_job", None))  # type: ignore[arg-type]
 
     @property
     def run(self) -> CrawlRun:
@@ -161,6 +162,18 @@ class ColumnSpider(scrapy.Spider):
             fetched_at=response.meta.get(META_FETCHED_AT),
             meta={k: v for k, v in response.meta.items() if k == META_WARC},
         )
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """``scrapy parse --spider=houjie URL``: one article page on its own, as the archive
+        line the pipelines would make of it. A crawl never calls this (every request it makes
+        names its callback); the fields come from ``extract/``, as in the pipelines."""
+        column = self.run.profile.column_for_url(response.url)
+        page = FetchedPage.saved(self.run.profile, response.url, response.body,
+                                 status=response.status, headers=_str_headers(response))
+        try:
+            yield article_from_page(page, self.run.profile, self.run.run_id).to_dict()
+        except ExtractionError as exc:
+            logger.error("%s (column %s): %s", response.url, column.id if column else "?", exc)
 
     def list_failed(self, failure: Failure) -> None:
         self._failed(failure, "list")
