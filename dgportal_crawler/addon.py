@@ -50,6 +50,7 @@ COMPONENTS = {
         "dgportal_crawler.pipelines.AttachmentPipeline": 900,
     },
     "DOWNLOADER_MIDDLEWARES": {
+        "dgportal_crawler.middlewares.OriginMiddleware": 40,  # before offsite and robots.txt
         "dgportal_crawler.middlewares.FetchTimeMiddleware": 950,
         "dgportal_crawler.middlewares.WarcCaptureMiddleware": 960,
     },

@@ -1,8 +1,9 @@
 """The ``dgportal`` command. ``main(argv) -> int`` parses arguments once and dispatches.
 
-Exit codes: 0 success; 1 the job ran but something failed or needs a look (failed pages,
-a column that needed the fallback extractor too often); 2 bad input (unknown column, bad
-date, unreadable profile, unreachable base URL …).
+Exit codes (see :mod:`dgportal_crawler.outcome`): 0 success; 1 the job ran but something
+failed or needs a look; 2 bad input (unknown column, bad date, bad setting, unreadable
+profile …); 3 cannot run now (site unreachable, archive locked by another run); 130 / 143
+interrupted by SIGINT / SIGTERM (``--resume`` continues).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--columns", help="comma-separated column ids or names (default: all)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before")
-    p.add_argument("--out", metavar="DIR", default="archive", help="archive root (default: archive)")
+    p.add_argument("--out", metavar="DIR",
+                   help="archive root (default: archive; with --demo: archive/demo)")
     p.add_argument("--base-url", help="crawl this base URL instead of the profile's")
     p.add_argument("--demo", action="store_true",
                    help="start the bundled replica on a free loopback port and crawl it")
@@ -40,7 +42,11 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--attachments", action="store_true",
                    help="also fetch attachments (pdf, doc, xls …) so the WARC keeps them")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto")
-    p.add_argument("-v", "--verbose", action="store_true", help="show the full log on stderr")
+    talk = p.add_mutually_exclusive_group()
+    talk.add_argument("-v", "--verbose", action="store_true", help="show the full log on stderr")
+    talk.add_argument("-q", "--quiet", action="store_true",
+                      help="print nothing on a clean run; warnings and the table only when "
+                      "something needs a look (for cron)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="any Scrapy setting, e.g. -s DOWNLOAD_DELAY=2")
     p.set_defaults(handler=_lazy("dgportal_crawler.commands.crawl", "run"))
@@ -55,6 +61,10 @@ def _add_replica(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--seed", type=int, default=2023, help="seed of the generated site")
     s.add_argument("--edition", type=int, default=1, choices=(1, 2),
                    help="2 = some articles edited and some removed")
+    s.add_argument("--degraded", type=float, default=0.0, metavar="F",
+                   help="fraction of articles with renamed template classes (default 0)")
+    s.add_argument("--encodings", action="store_true",
+                   help="serve some legacy pages in GBK/GB18030 or with a BOM")
     s.set_defaults(handler=_lazy("dgportal_crawler.commands.replica", "serve"))
 
 
@@ -73,8 +83,11 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
 def _add_archive_tools(sub: argparse._SubParsersAction) -> None:
     tools = "dgportal_crawler.commands.archive_tools"
     p = sub.add_parser("verify", help="check an archive: schema, checksums, WARC references",
-                       description="Exit 1 and list the problems if anything is wrong.")
+                       description="Exit 1 and list the problems if anything is wrong. Files whose "
+                       "size and mtime match the manifest are not re-hashed; while a crawl writes, "
+                       "the archive is checked as of its last manifest.")
     p.add_argument("folder", help="a site archive, e.g. archive/houjie")
+    p.add_argument("--full", action="store_true", help="re-hash every file, whatever its size and mtime")
     p.set_defaults(handler=_lazy(tools, "verify"))
     p = sub.add_parser("rebuild-state", help="rebuild state.sqlite from the JSONL lines")
     p.add_argument("folder", help="a site archive, e.g. archive/houjie")
@@ -96,6 +109,32 @@ def _add_columns(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_lazy("dgportal_crawler.commands.info", "columns"))
 
 
+def _add_analysis(sub: argparse._SubParsersAction) -> None:
+    def selection(p: argparse.ArgumentParser) -> None:
+        p.add_argument("folder", help="a site archive (archive/houjie) or an archive root")
+        p.add_argument("--view", choices=("current", "all", "withdrawn"), default="current",
+                       help="current: latest revision of each article not withdrawn (default); "
+                       "all: every revision; withdrawn: what was taken down")
+        p.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after")
+        p.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before")
+
+    p = sub.add_parser("export", help="export a view of an archive as Parquet, CSV or JSON Lines",
+                       description="Write the selected articles to one file, atomically.")
+    selection(p)
+    p.add_argument("--format", required=True, metavar="FORMAT", help="parquet, csv or jsonl")
+    p.add_argument("--out", required=True, metavar="PATH", help="the file to write")
+    p.add_argument("--columns", metavar="A,B", help="comma-separated fields (default: all)")
+    p.add_argument("--progress", choices=("auto", "on", "off"), default="auto")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.export", "run"))
+    p = sub.add_parser("stats", help="articles per column and year: length, metadata, revisions",
+                       description="A table per column and year (or month) of the current view.")
+    selection(p)
+    p.add_argument("--by", choices=("year", "month"), default="year", help="period (default: year)")
+    p.add_argument("--json", action="store_true", help="print the table as JSON")
+    p.add_argument("--plot", metavar="FILE.png", help="also draw articles per month, by column")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.stats", "run"))
+
+
 def _lazy(module: str, name: str) -> Handler:
     """Import a command's module only when it runs: ``dgportal --help`` stays fast."""
 
@@ -114,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_crawl, _add_clean, _add_archive_tools, _add_replica, _add_columns):
+    for add in (_add_crawl, _add_clean, _add_archive_tools, _add_replica, _add_columns, _add_analysis):
         add(sub)
     return parser
 
@@ -126,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except CommandError as exc:
         print(f"dgportal: error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print("dgportal: interrupted", file=sys.stderr)
         return 130

@@ -75,7 +75,7 @@ def check_values(settings: BaseSettings) -> list[str]:
     problems = []
     for name, value in settings.items():
         default = DEFAULTS.get(name, getattr(default_settings, name, None))
-        if isinstance(value, str) and isinstance(default, bool | int | float) and value.strip():
+        if isinstance(value, str) and isinstance(default, bool | int | float):  # '' is no number
             # Scrapy's own integer defaults (DOWNLOAD_DELAY = 0) also take fractions; ours do not.
             whole = isinstance(default, int) and not isinstance(default, bool) and name in DEFAULTS
             getter = (settings.getbool if isinstance(default, bool)

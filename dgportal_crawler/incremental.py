@@ -5,8 +5,10 @@ component, which knows the archive's state, decides which of those requests go o
 
 Modes (``DGPORTAL_MODE``):
 - ``incremental`` (default): known articles are skipped unless published within
-  ``DGPORTAL_RECHECK_DAYS`` (then re-checked with a conditional request); a column stops
-  paging after ``DGPORTAL_STOP_AFTER_SEEN_PAGES`` whole list pages of known entries.
+  ``DGPORTAL_RECHECK_DAYS`` (then re-checked with a conditional request); a column whose list
+  the archive has read completely before (see :mod:`dgportal_crawler.coverage`) stops paging
+  after ``DGPORTAL_STOP_AFTER_SEEN_PAGES`` whole list pages of known entries; any other column
+  is paged to its end (or to ``--since``).
 - ``full``: every listed article is fetched (conditionally when known), every list page read,
   and known articles no longer listed are re-checked, so edits and withdrawals are found.
 - ``resume``: after an interrupted run: every list page is read (the interrupted run may not
@@ -28,6 +30,7 @@ from scrapy.http import Response
 
 from dgportal_crawler import config
 from dgportal_crawler.clock import Clock, clock_from_settings
+from dgportal_crawler.coverage import COMPLETE
 from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.runcontext import CrawlRun, crawl_run
 from dgportal_crawler.stats import META_COLUMN, META_KIND, SKIPPED_KNOWN, STOPPED_EARLY, column_key, count, inc
@@ -90,7 +93,10 @@ class IncrementalMiddleware:
                 count(self.crawler.stats, column, SKIPPED_KNOWN)
         all_known = articles > 0 and known == articles
         self.seen_pages[column] = self.seen_pages.get(column, 0) + 1 if all_known else 0
-        stop = self.mode == "incremental" and self.seen_pages[column] >= self.stop_after
+        # Stop at known pages only where the archive has read the whole list before: in a
+        # partial column the older pages may hold articles never fetched.
+        stop = (self.mode == "incremental" and self.seen_pages[column] >= self.stop_after
+                and store is not None and store.coverage(column) == COMPLETE)
         for out in outputs:
             if _kind(out) == "article":
                 continue

@@ -8,6 +8,7 @@ wire: before redirects are followed and before the body is decompressed.
 from __future__ import annotations
 
 from http import HTTPStatus
+from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -17,7 +18,12 @@ from scrapy.http import Response
 from dgportal_crawler import config
 from dgportal_crawler.clock import Clock, clock_from_settings, format_time
 from dgportal_crawler.extensions.archive import ArchiveSession, open_session
-from dgportal_crawler.stats import META_FETCHED_AT, META_WARC
+from dgportal_crawler.runcontext import crawl_run
+from dgportal_crawler.stats import META_FETCHED_AT, META_KIND, META_WARC, PREFIX, inc
+from dgportal_crawler.store.origin import origin_of
+
+#: Requests of ours moved to the origin being crawled now (e.g. restored from a job folder).
+REBASED = PREFIX + "requests_rebased"
 
 
 class FetchTimeMiddleware:
@@ -77,3 +83,38 @@ class WarcCaptureMiddleware:
         )
         request.meta[META_WARC] = ref.to_dict()
         return response
+
+
+class OriginMiddleware:
+    """Keeps every request of the crawl on the site being crawled now.
+
+    A resumed run restores the requests an interrupted one saved in its job folder; if the
+    site has moved since (the replica's new port, a changed ``--base-url`` of the same site)
+    they would all fail. Each of our requests (list, article, attachment) for the same origin
+    (see :mod:`dgportal_crawler.store.origin`: loopback at any port, or the same host) is moved
+    to the current scheme and port, counted under ``dgportal/requests_rebased``; requests to
+    other hosts are left to the offsite filter.
+    """
+
+    def __init__(self, crawler: Crawler, base_url: str) -> None:
+        self.crawler = crawler
+        self.base = urlsplit(base_url)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OriginMiddleware:
+        run = crawl_run(crawler)
+        if run is None:
+            raise NotConfigured
+        return cls(crawler, run.profile.base_url)
+
+    def process_request(self, request: Request) -> Request | None:
+        if request.meta.get(META_KIND) is None:
+            return None  # not ours (robots.txt …)
+        parts = urlsplit(request.url)
+        if (parts.scheme, parts.netloc) == (self.base.scheme, self.base.netloc):
+            return None
+        if origin_of(request.url) != origin_of(self.base.geturl()):
+            return None
+        inc(self.crawler.stats, REBASED)
+        return request.replace(url=urlunsplit(parts._replace(scheme=self.base.scheme,
+                                                             netloc=self.base.netloc)))

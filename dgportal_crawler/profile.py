@@ -7,6 +7,7 @@ who edits a selector gets a sentence, not a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -89,6 +90,7 @@ class SiteProfile:
     title_suffixes: tuple[str, ...]
     columns: tuple[Column, ...]
     templates: dict[str, TemplateSelectors]
+    sha256: str = ""  # of the profile file as read, recorded in each run report
 
     def column(self, column_id: str) -> Column:
         for col in self.columns:
@@ -153,14 +155,15 @@ def load_profile(site_or_path: str | Path) -> SiteProfile:
             )
     source = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise ProfileError(source, "", f"cannot read file ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
         raise ProfileError(source, "", "not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(source, "", f"not valid TOML ({exc})") from exc
-    return parse_profile(data, source)
+    return replace(parse_profile(data, source), sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def parse_profile(data: dict[str, Any], source: str) -> SiteProfile:

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import json
 import platform
+from collections.abc import Mapping
+from importlib import metadata
 from typing import Any
 
-import scrapy
-
-from dgportal_crawler import __version__
 from dgportal_crawler.runcontext import CrawlRun
 from dgportal_crawler.stats import (
+    ATTACHMENT_FAILED,
     COLUMN_PREFIX,
+    COVERAGE_PREFIX,
     EXTRACTED,
     FAILED,
     FETCHED_PARTS,
+    LIST_FAILED,
     PREFIX,
     REPORT_COUNTERS,
     fallback_rate,
@@ -28,15 +30,34 @@ from dgportal_crawler.store.layout import SiteLayout
 
 def column_report(row: dict[str, int]) -> dict[str, Any]:
     report: dict[str, Any] = {name: row.get(name, 0) for name in REPORT_COUNTERS}
-    report["fetched"] = sum(row.get(k, 0) for k in FETCHED_PARTS)
+    # "failed" folds in every *_failed counter; list pages and attachments are not articles
+    not_articles = row.get(LIST_FAILED, 0) + row.get(ATTACHMENT_FAILED, 0)
+    report["fetched"] = sum(row.get(k, 0) for k in FETCHED_PARTS) - not_articles
     report[EXTRACTED] = row.get(EXTRACTED, 0)
     report["fallback_rate"] = round(fallback_rate(row), 4)
     report["failed_by_reason"] = {k: v for k, v in row.items() if k.endswith("_" + FAILED)}
     return report
 
 
+#: Distributions whose versions decide what a run fetches and extracts.
+SHAPING_PACKAGES = ("dgportal-crawler", "scrapy", "twisted", "trafilatura", "lxml",
+                    "lxml-html-clean", "opencc-python-reimplemented", "warcio", "parsel")
+
+
+def versions() -> dict[str, str | None]:
+    """The version of every library that shapes the output, and Python's."""
+    found: dict[str, str | None] = {}
+    for name in SHAPING_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    found["python"] = platform.python_version()
+    return found
+
+
 def build_run_report(run: CrawlRun, stats: dict[str, Any], reason: str, *, started_at: str,
-                     finished_at: str) -> dict[str, Any]:
+                     finished_at: str, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
     table = per_column(stats)
     plan = run.plan
     return {
@@ -51,13 +72,17 @@ def build_run_report(run: CrawlRun, stats: dict[str, Any], reason: str, *, start
             "until": plan.until.isoformat() if plan.until else None,
             "base_url": run.profile.base_url,
             "profile": run.profile.source,
+            "profile_sha256": run.profile.sha256,
             "mode": run.mode,
             "job": run.job,
         },
-        "versions": {"dgportal-crawler": __version__, "scrapy": scrapy.__version__,
-                     "python": platform.python_version()},
-        "columns": {c.id: column_report(table.get(c.id, {})) for c in plan.columns},
-        "totals": {k: v for k, v in stats.items() if k.startswith(PREFIX) and not k.startswith(COLUMN_PREFIX)},
+        "versions": versions(),
+        "settings": dict(settings or {}),
+        "columns": {c.id: {**column_report(table.get(c.id, {})),
+                           "coverage": stats.get(COVERAGE_PREFIX + c.id, "partial")}
+                    for c in plan.columns},
+        "totals": {k: v for k, v in stats.items() if k.startswith(PREFIX)
+                   and not k.startswith((COLUMN_PREFIX, COVERAGE_PREFIX))},
         "requests": stats.get("downloader/request_count", 0),
     }
 

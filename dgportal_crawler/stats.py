@@ -29,6 +29,8 @@ LIST_TEMPLATE_MISS = "list_template_miss"
 LISTED = "listed"
 OUT_OF_RANGE = "out_of_range"
 STOPPED_EARLY = "stopped_early"
+LIST_END = "list_end"  # a list page without a next page: the end of the column's list
+SINCE_REACHED = "since_reached"  # paging stopped at entries older than --since
 SKIPPED_KNOWN = "skipped_known"
 ARTICLE_FAILED = "article_failed"
 # outcomes of a fetched article: each ends in exactly one of these
@@ -54,6 +56,7 @@ ARTICLES_DISCOVERED = PREFIX + "articles_discovered"
 TORN_LINES_REPAIRED = PREFIX + "torn_lines_repaired"
 TORN_WARC_REPAIRED = PREFIX + "torn_warc_repaired"
 STATE_REPLAYED = PREFIX + "state_replayed"
+COVERAGE_PREFIX = PREFIX + "coverage/"  # dgportal/coverage/<column>: "complete" | "partial since …"
 
 #: An article is done (for the progress bar) when one of these is counted for it.
 DONE = (STORED, FAILED, DUPLICATE, UNCHANGED, WITHDRAWN, STILL_WITHDRAWN, RESTORED, SKIPPED_KNOWN)

@@ -34,10 +34,14 @@ from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.runcontext import new_run_id
 from dgportal_crawler.spiders import spider_class_for
 from dgportal_crawler.store.layout import SiteLayout
+from dgportal_crawler.store.origin import OriginMismatch, check_origin
 from dgportal_crawler.store.state import StateError, StateStore
 
 #: Seconds to wait for the base URL before calling it unreachable.
 REACH_TIMEOUT = 15
+#: Where archives go without --out; the demo's own folder keeps replica lines apart.
+DEFAULT_ROOT = "archive"
+DEMO_ROOT = "archive/demo"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,12 +58,14 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     overrides = parse_overrides(args.set)
     check_settings(overrides)
-    layout = SiteLayout.of(args.out, profile.name)
+    out = args.out or (DEMO_ROOT if args.demo else DEFAULT_ROOT)
+    layout = SiteLayout.of(out, profile.name)
     check_writable(layout)
     with _target(profile, args) as base_url:
+        check_origin_of(layout, base_url)  # before the site is contacted
         check_reachable(base_url, user_agent(_contact(args)))
         with locked(layout):
-            preflight_archive(layout)
+            preflight_archive(layout, base_url)
             run_id = new_run_id()
             settings = crawl_settings(args, layout, profile, base_url, run_id, overrides)
             settings.set("JOBDIR", str(prepare_jobdir(layout, resume=args.resume)), priority="cmdline")
@@ -126,8 +132,18 @@ def quiet_unless_trouble(quiet: bool) -> Iterator[_Held]:
             real.write(buffer.getvalue())
 
 
-def preflight_archive(layout: SiteLayout) -> None:
-    """Refuse to start on an archive whose state cannot be opened (corrupt, not ours)."""
+def check_origin_of(layout: SiteLayout, base_url: str) -> None:
+    """An archive made from another site is a usage error: one line, naming both."""
+    try:
+        check_origin(layout, base_url)
+    except OriginMismatch as exc:
+        raise CommandError(str(exc)) from None
+
+
+def preflight_archive(layout: SiteLayout, base_url: str) -> None:
+    """Under the lock: refuse an archive made from another site, or whose state cannot be
+    opened (corrupt, not ours)."""
+    check_origin_of(layout, base_url)
     path = layout.state_file
     if not path.exists():
         return
@@ -182,6 +198,7 @@ def check_reachable(base_url: str, agent: str) -> None:
         with urllib.request.urlopen(request, timeout=REACH_TIMEOUT) as response:
             response.read(1)
     except urllib.error.HTTPError as exc:
+        exc.close()  # the answer's connection, not left to the garbage collector
         raise CommandError(
             f"base URL {base_url} answered HTTP {exc.code} {exc.reason}; check --base-url "
             "or the profile's site.base_url"

@@ -21,13 +21,20 @@ from scrapy.utils.defer import deferred_from_coro
 
 from dgportal_crawler import __version__, config
 from dgportal_crawler.clock import clock_from_settings, format_time
+from dgportal_crawler.coverage import ListFacts, describe, next_coverage
 from dgportal_crawler.health import RunFacts, Thresholds, evaluate, health_key
-from dgportal_crawler.outcome import decide
+from dgportal_crawler.outcome import SIGNAL_KEY, decide
 from dgportal_crawler.reports import build_run_report, read_run_reports
 from dgportal_crawler.runcontext import CrawlRun, crawl_run
 from dgportal_crawler.stats import (
     COLUMN_PREFIX,
+    COVERAGE_PREFIX,
+    LIST_END,
+    LIST_FAILED,
+    LIST_PAGES,
+    SINCE_REACHED,
     STATE_REPLAYED,
+    STOPPED_EARLY,
     TORN_LINES_REPAIRED,
     TORN_WARC_REPAIRED,
     inc,
@@ -35,6 +42,7 @@ from dgportal_crawler.stats import (
 )
 from dgportal_crawler.store.layout import SiteLayout
 from dgportal_crawler.store.lock import LockError
+from dgportal_crawler.store.origin import OriginMismatch
 from dgportal_crawler.store.site import ArchiveOptions, SiteArchive
 from dgportal_crawler.store.state import StateError
 
@@ -80,6 +88,7 @@ class ArchiveSession:
             warc_info=info,
             lock=not config.get_bool(settings, "DGPORTAL_LOCK_HELD"),
             state_commit_every=config.get_int(settings, "DGPORTAL_STATE_COMMIT_EVERY"),
+            base_url=run.profile.base_url,
         )
         session = cls(crawler, run, SiteLayout.of(root, run.site), options)
         crawler.signals.connect(session.open_early, signal=signals.spider_opened)
@@ -99,7 +108,7 @@ class ArchiveSession:
             raise ArchiveUnusable(self.failure)
         try:
             self.archive = SiteArchive.open(self.layout, self.run.run_id, self.clock, self.options)
-        except (StateError, LockError, OSError, sqlite3.Error) as exc:
+        except (StateError, LockError, OriginMismatch, OSError, sqlite3.Error) as exc:
             self.failure = str(exc)
             logger.error("the archive cannot be used: %s", exc)
             reason = "lock_held" if isinstance(exc, LockError) and "another crawl" in str(exc) else "archive_unusable"
@@ -128,9 +137,34 @@ class ArchiveSession:
     def close(self, reason: str) -> None:
         if self.archive is None:
             return
+        self.update_coverage(reason)
         breaches = self.check_health()
         self.archive.close(lambda: self._report(reason, breaches))
         prune_logs(self.layout, config.get_int(self.crawler.settings, "DGPORTAL_KEEP_RUNS"))
+
+    def update_coverage(self, reason: str) -> None:
+        """Record how much of each column's list this run read completely; the coverage goes
+        into the stats (``dgportal/coverage/<column>``) for the table and the report."""
+        assert self.archive is not None
+        stats = self.crawler.stats
+        table = per_column(stats.get_stats() if stats else {})
+        plan, state = self.run.plan, self.archive.state
+        for column in plan.columns:
+            row = table.get(column.id, {})
+            facts = ListFacts(
+                list_pages=row.get(LIST_PAGES, 0), list_failed=row.get(LIST_FAILED, 0),
+                reached_end=bool(row.get(LIST_END)), reached_since=bool(row.get(SINCE_REACHED)),
+                stopped_early=bool(row.get(STOPPED_EARLY)),
+                since=plan.since.isoformat() if plan.since else None,
+                until=plan.until.isoformat() if plan.until else None,
+                finished=reason == "finished" and not (stats and stats.get_value(SIGNAL_KEY)),
+            )
+            current = state.coverage(column.id)
+            coverage = next_coverage(current, facts)
+            if coverage is not None and coverage != current:
+                state.record_coverage(column.id, coverage, self.archive.now())
+            if stats is not None:
+                stats.set_value(COVERAGE_PREFIX + column.id, describe(coverage))
 
     def check_health(self) -> list[Any]:
         """Run the health checks on this run's counters and the earlier reports; each breach
@@ -154,8 +188,10 @@ class ArchiveSession:
 
     def _report(self, reason: str, breaches: list[Any]) -> dict[str, Any]:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        effective = {name: self.crawler.settings.get(name, default)
+                     for name, default in config.DEFAULTS.items()}
         report = build_run_report(self.run, stats, reason, started_at=self.started_at,
-                                  finished_at=format_time(self.clock()))
+                                  finished_at=format_time(self.clock()), settings=effective)
         report["health"] = [b.to_dict() for b in breaches]
         outcome = decide(stats, [c.id for c in self.run.plan.columns], reason,
                          scheduled=self.run.job is not None)

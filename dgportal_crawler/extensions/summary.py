@@ -16,23 +16,25 @@ from scrapy.exceptions import NotConfigured
 
 from dgportal_crawler import config
 from dgportal_crawler.runcontext import CrawlRun, crawl_run
-from dgportal_crawler.stats import SUMMARY_COLUMNS, summary_rows
+from dgportal_crawler.stats import COVERAGE_PREFIX, SUMMARY_COLUMNS, summary_rows
 
 logger = logging.getLogger(__name__)
 
 #: Width of the table when stderr is not a terminal.
-SUMMARY_WIDTH = 120
+SUMMARY_WIDTH = 150
 
 
-def summary_table(run: CrawlRun, rows: list[dict], reason: str) -> Table:
+def summary_table(run: CrawlRun, rows: list[dict], reason: str, stats: dict) -> Table:
     names = {c.id: c.name for c in run.profile.columns}
     table = Table(title=f"dgportal crawl {run.site}: {reason}")
     table.add_column("column")
     for title, _ in SUMMARY_COLUMNS:
         table.add_column(title, justify="right")
+    table.add_column("coverage")
     for row in rows:
         label = f"{row['column']} {names.get(row['column'], '')}".strip()
-        table.add_row(label, *(str(row[k]) for _, k in SUMMARY_COLUMNS))
+        coverage = stats.get(COVERAGE_PREFIX + row["column"], "")
+        table.add_row(label, *(str(row[k]) for _, k in SUMMARY_COLUMNS), coverage)
     return table
 
 
@@ -56,7 +58,7 @@ class RunSummary:
     def spider_closed(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         rows = summary_rows(stats, [c.id for c in self.run.plan.columns])
-        table = summary_table(self.run, rows, reason)
+        table = summary_table(self.run, rows, reason, stats)
         text = io.StringIO()
         Console(file=text, width=SUMMARY_WIDTH, color_system=None).print(table)
         logger.info("end-of-run summary:\n%s", text.getvalue().rstrip())

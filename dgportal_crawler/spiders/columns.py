@@ -29,6 +29,7 @@ from dgportal_crawler.runcontext import MODES, ArticleRequests, CrawlRun, new_ru
 from dgportal_crawler.stats import (
     ARTICLE_FAILED,
     ARTICLES_DISCOVERED,
+    LIST_END,
     LIST_FAILED,
     LIST_PAGES,
     LIST_TEMPLATE_MISS,
@@ -39,6 +40,7 @@ from dgportal_crawler.stats import (
     META_REDIRECTS,
     META_WARC,
     OUT_OF_RANGE,
+    SINCE_REACHED,
     column_key,
     failure_key,
     inc,
@@ -137,7 +139,12 @@ class ColumnSpider(scrapy.Spider):
             inc(stats, column_key(column.id, LISTED))
             inc(stats, ARTICLES_DISCOVERED)
             yield run.requests.article(response.urljoin(entry.url), column)
-        if listing.next_url and not reached_older:
+        if reached_older:
+            inc(stats, column_key(column.id, SINCE_REACHED))
+        elif not listing.next_url:
+            if listing.template_matched:  # an unrecognised page is no proof of the end
+                inc(stats, column_key(column.id, LIST_END))
+        else:
             yield self.list_request(response.urljoin(listing.next_url), column, page + 1)
 
     def parse_article(self, response: Response, column: Column) -> Iterator[Any]:

@@ -8,6 +8,7 @@
       runs/<run-id>.json, .log          one report and one log per run
       events.jsonl                      withdrawals, restores, repairs
       manifest.json                     size and sha256 of every archive file
+      origin.json                       the site (origin) the archive is made from
       state.sqlite                      what was seen (a cache, rebuilt from the lines)
       state.sqlite.open                 present while a run has the archive open
       crawl.lock                        one writer at a time
@@ -29,6 +30,7 @@ WARC = "warc"
 RUNS = "runs"
 EVENTS = "events.jsonl"
 MANIFEST = "manifest.json"
+ORIGIN = "origin.json"
 STATE = "state.sqlite"
 OPEN_MARKER = "state.sqlite.open"
 LOCK = "crawl.lock"
@@ -87,6 +89,10 @@ class SiteLayout:
         return self.site_dir / MANIFEST
 
     @property
+    def origin_file(self) -> Path:
+        return self.site_dir / ORIGIN
+
+    @property
     def state_file(self) -> Path:
         return self.site_dir / STATE
 
@@ -141,7 +147,7 @@ class SiteLayout:
     #: Folders whose every file is covered, and single files covered when present.
     #: ``state.sqlite*`` is left out: a rebuildable cache that sqlite rewrites in place.
     COVERED_FOLDERS = (ARTICLES, WARC, RUNS)
-    COVERED_FILES = (EVENTS,)
+    COVERED_FILES = (EVENTS, ORIGIN)
 
 
 def site_layouts(root: str | Path) -> list[SiteLayout]:

@@ -24,6 +24,7 @@ from dgportal_crawler.store.jsonl import JsonlArchive
 from dgportal_crawler.store.layout import SiteLayout
 from dgportal_crawler.store.lock import site_lock
 from dgportal_crawler.store.manifest import write_manifest
+from dgportal_crawler.store.origin import check_origin, record_origin
 from dgportal_crawler.store.recovery import Recovery, recover
 from dgportal_crawler.store.state import StateStore
 from dgportal_crawler.store.warc import DEFAULT_MAX_BYTES, WarcArchive
@@ -37,6 +38,7 @@ class ArchiveOptions:
     warc_software: str = "dgportal-crawler"
     warc_info: Mapping[str, Any] | None = None
     lock: bool = True  # False when the caller already holds the archive's lock
+    base_url: str | None = None  # the site crawled: checked against, then recorded as, the origin
     state_commit_every: int = 100
 
 
@@ -66,6 +68,8 @@ class SiteArchive:
         with contextlib.ExitStack() as lock, contextlib.ExitStack() as opened:
             if options.lock:
                 lock.enter_context(site_lock(layout))
+            if options.base_url is not None:
+                check_origin(layout, options.base_url)
             lines = opened.enter_context(JsonlArchive(layout, fsync=options.fsync))
             state = opened.enter_context(StateStore(layout.state_file,
                                                     commit_every=options.state_commit_every))
@@ -81,6 +85,8 @@ class SiteArchive:
                     software=options.warc_software, info=dict(options.warc_info or {}),
                     clock=clock, fsync=options.fsync,
                 ))
+            if options.base_url is not None:
+                record_origin(layout, options.base_url, format_time(clock()))
             layout.open_marker.write_text(run_id, encoding="utf-8")
             files, held = opened.pop_all(), lock.pop_all()
         return cls(layout, run_id, clock, lines=lines, state=state, events=events, warc=warc,

@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS articles (
     withdrawn_location TEXT
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
+CREATE TABLE IF NOT EXISTS coverage (
+    column_id TEXT PRIMARY KEY,
+    complete_back_to TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -225,6 +230,18 @@ class StateStore:
 
     def seen_urls(self) -> set[str]:
         return {url for (url,) in self._db.execute("SELECT url FROM articles")}
+
+    def coverage(self, column_id: str) -> str | None:
+        """How much of a column's list was read completely (see ``dgportal_crawler.coverage``):
+        ``""`` for all of it, an ISO date for newest-back-to-that-day, None when unknown."""
+        row = self._db.execute("SELECT complete_back_to FROM coverage WHERE column_id = ?",
+                               (column_id,)).fetchone()
+        return row[0] if row else None
+
+    def record_coverage(self, column_id: str, complete_back_to: str, at: str) -> None:
+        self._write("INSERT INTO coverage (column_id, complete_back_to, updated_at) VALUES (?,?,?)"
+                    " ON CONFLICT(column_id) DO UPDATE SET complete_back_to = excluded.complete_back_to,"
+                    " updated_at = excluded.updated_at", (column_id, complete_back_to, at))
 
     def is_empty(self) -> bool:
         return self._db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
