@@ -38,8 +38,11 @@ LOOPBACK = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
 }
 
+#: URL schemes whose Scrapy download handlers are switched off.
+OFF_SCHEMES = ("file", "ftp", "s3", "data")
+
 #: The project's components, by setting and order.
-COMPONENTS = {
+COMPONENTS: dict[str, dict[str, int | None]] = {
     "ITEM_PIPELINES": {
         "dgportal_crawler.pipelines.AnswerPipeline": 50,
         "dgportal_crawler.pipelines.ExtractPipeline": 100,
@@ -50,7 +53,10 @@ COMPONENTS = {
         "dgportal_crawler.pipelines.AttachmentPipeline": 900,
     },
     "DOWNLOADER_MIDDLEWARES": {
-        "dgportal_crawler.middlewares.OriginMiddleware": 40,  # before offsite and robots.txt
+        "dgportal_crawler.middlewares.SiteBoundsMiddleware": 40,  # before offsite and robots.txt
+        # robots.txt per RFC 9309 (a 5xx or no answer disallows everything) instead of Scrapy's
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "dgportal_crawler.robots.RobotsPolicyMiddleware": 100,
         "dgportal_crawler.middlewares.FetchTimeMiddleware": 950,
         "dgportal_crawler.middlewares.WarcCaptureMiddleware": 960,
     },
@@ -90,6 +96,10 @@ class DgportalAddon:
         # Never on for an archive crawl: a code-execution endpoint, a token file left behind.
         settings.set("REMOTE_CONTROL_ENABLED", False, priority="addon")
         settings.set("TELNETCONSOLE_ENABLED", False, priority="addon")
+        # Only http(s) is ever fetched: no handler for local files, ftp, s3 or data: URLs.
+        handlers = settings.getdict("DOWNLOAD_HANDLERS")
+        settings.set("DOWNLOAD_HANDLERS", {**{s: None for s in OFF_SCHEMES}, **handlers},
+                     priority=settings.getpriority("DOWNLOAD_HANDLERS") or 0)
         settings.set("LOG_FORMATTER", "dgportal_crawler.logformat.DgportalLogFormatter", priority="addon")
         policy = LOOPBACK if is_loopback_url(settings.get("DGPORTAL_BASE_URL")) else POLITE
         for name, value in policy.items():
@@ -97,7 +107,7 @@ class DgportalAddon:
         settings.set("USER_AGENT", user_agent(settings.get("DGPORTAL_CONTACT", "")), priority="addon")
 
 
-def _add_components(settings: BaseSettings, name: str, components: dict[str, int]) -> None:
+def _add_components(settings: BaseSettings, name: str, components: dict[str, int | None]) -> None:
     """Add each component unless the setting already names it (a ``None`` there switches it
     off). Paths are compared as strings: loading the classes here would import Twisted's
     reactor before Scrapy chooses one."""

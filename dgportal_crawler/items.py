@@ -120,7 +120,12 @@ class Article:
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The line as a dict, in field order. Shallow: the nested values are already plain
+        dicts and lists (``dataclasses.asdict`` would deep-copy them for every line)."""
+        return {name: getattr(self, name) for name in _ARTICLE_FIELDS}
+
+
+_ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +176,8 @@ def make_article(extracted: ExtractedArticle, prov: Provenance, article_id: str)
         text=extracted.text,
         text_original=extracted.text_original,
         script_original=extracted.script_original,
-        images=[asdict(i) for i in extracted.images],
-        attachments=[asdict(a) for a in extracted.attachments],
+        images=[{"url": i.url, "alt": i.alt} for i in extracted.images],
+        attachments=[{"url": a.url, "name": a.name} for a in extracted.attachments],
         fetched_at=prov.fetched_at,
         http_status=prov.http_status,
         content_sha256=sha256_hex(prov.raw_body) if prov.raw_body is not None else None,

@@ -12,15 +12,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from dgportal_crawler import config
 from dgportal_crawler.clock import Clock, clock_from_settings, format_time
 from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.runcontext import crawl_run
-from dgportal_crawler.stats import META_FETCHED_AT, META_KIND, META_WARC, PREFIX, inc
-from dgportal_crawler.store.origin import origin_of
+from dgportal_crawler.stats import META_FETCHED_AT, META_WARC, PREFIX, inc
 
 #: Requests of ours moved to the origin being crawled now (e.g. restored from a job folder).
 REBASED = PREFIX + "requests_rebased"
@@ -85,36 +84,42 @@ class WarcCaptureMiddleware:
         return response
 
 
-class OriginMiddleware:
-    """Keeps every request of the crawl on the site being crawled now.
+class SiteBoundsMiddleware:
+    """Only ``http``/``https`` requests to the profile's hosts, at the profile's port, ever
+    reach the downloader, whatever a page, a redirect or a saved job says.
 
-    A resumed run restores the requests an interrupted one saved in its job folder; if the
-    site has moved since (the replica's new port, a changed ``--base-url`` of the same site)
-    they would all fail. Each of our requests (list, article, attachment) for the same origin
-    (see :mod:`dgportal_crawler.store.origin`: loopback at any port, or the same host) is moved
-    to the current scheme and port, counted under ``dgportal/requests_rebased``; requests to
-    other hosts are left to the offsite filter.
+    - another scheme (``file:``, ``ftp:``, ``data:`` …) or another host: refused
+      (``IgnoreRequest``, counted under ``dgportal/refused/<scheme|offsite>``); the request's
+      errback counts it for its column, so nothing is lost silently;
+    - the profile's host at another port or scheme: moved to the profile's (counted under
+      ``dgportal/requests_rebased``). This is also what lets ``--resume`` continue after the
+      site moved (the replica's new port): the saved requests follow the present.
     """
 
-    def __init__(self, crawler: Crawler, base_url: str) -> None:
+    def __init__(self, crawler: Crawler, base_url: str, hosts: frozenset[str]) -> None:
         self.crawler = crawler
         self.base = urlsplit(base_url)
+        self.hosts = hosts
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> OriginMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> SiteBoundsMiddleware:
         run = crawl_run(crawler)
         if run is None:
             raise NotConfigured
-        return cls(crawler, run.profile.base_url)
+        return cls(crawler, run.profile.base_url, run.allowed_hosts)
 
     def process_request(self, request: Request) -> Request | None:
-        if request.meta.get(META_KIND) is None:
-            return None  # not ours (robots.txt …)
         parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https"):
+            self._refuse(request, "scheme", f"scheme {parts.scheme!r} is never fetched")
+        if (parts.hostname or "") not in self.hosts:
+            self._refuse(request, "offsite", f"host {parts.hostname!r} is not the site's")
         if (parts.scheme, parts.netloc) == (self.base.scheme, self.base.netloc):
-            return None
-        if origin_of(request.url) != origin_of(self.base.geturl()):
             return None
         inc(self.crawler.stats, REBASED)
         return request.replace(url=urlunsplit(parts._replace(scheme=self.base.scheme,
                                                              netloc=self.base.netloc)))
+
+    def _refuse(self, request: Request, why: str, message: str) -> None:
+        inc(self.crawler.stats, f"{PREFIX}refused/{why}")
+        raise IgnoreRequest(f"refused {request.url[:200]}: {message}")

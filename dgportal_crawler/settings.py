@@ -14,6 +14,9 @@ ADDONS = {"dgportal_crawler.addon.DgportalAddon": 0}
 COMMANDS_MODULE = "dgportal_crawler.scrapy_commands"
 
 RETRY_TIMES = 2
+# Items handled in parallel per response: Scrapy starts this many tasks for every response,
+# and ours yield one article (or a list page's ~15 requests), so 100 is all overhead.
+CONCURRENT_ITEMS = 16
 DOWNLOAD_TIMEOUT = 30
 FEED_EXPORT_ENCODING = "utf-8"
 TELNETCONSOLE_ENABLED = False

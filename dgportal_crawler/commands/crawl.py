@@ -47,6 +47,9 @@ DEMO_ROOT = "archive/demo"
 def run(args: argparse.Namespace) -> int:
     """Check everything a user can get wrong (exit 2) and whether the crawl can run now
     (exit 3) before the archive folder is touched; then crawl and decide the outcome."""
+    if getattr(args, "redis", None):  # a distributed crawl: see commands/coordinate.py
+        from dgportal_crawler.commands import coordinate
+        return coordinate.run(args)
     if args.demo and args.base_url:
         raise CommandError("--demo crawls its own replica; drop --base-url (or --demo)")
     if args.demo and args.demo_articles < 1:

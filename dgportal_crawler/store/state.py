@@ -109,6 +109,11 @@ class StateStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._check_columns()
+            # A state that cannot be written would fail at every article (and, unrecorded,
+            # make the next run write them again): find out now.
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM coverage WHERE column_id = ''")  # a write, undone
+            self._db.execute("ROLLBACK")
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StateError(
