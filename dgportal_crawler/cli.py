@@ -49,7 +49,23 @@ def _add_crawl(sub: argparse._SubParsersAction) -> None:
                       "something needs a look (for cron)")
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                    help="any Scrapy setting, e.g. -s DOWNLOAD_DELAY=2")
+    p.add_argument("--redis", metavar="URL", help="coordinate a distributed crawl through this Redis "
+                   "(redis://HOST:6379/0); workers join with dgportal worker --redis URL")
     p.set_defaults(handler=_lazy("dgportal_crawler.commands.crawl", "run"))
+
+
+def _add_worker(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("worker", help="fetch for the distributed crawls a Redis holds",
+                       description="Join the crawls running on the Redis (waiting for one if "
+                       "none is), fetch and extract, hand the results to the coordinator; exit "
+                       "when they finish. Writes no archive.")
+    p.add_argument("--redis", required=True, metavar="URL", help="the crawl's Redis, redis://HOST:6379/0")
+    p.add_argument("--site", help="join only this site's crawl")
+    p.add_argument("--name", help="this worker's name in the coordinator's report (default HOST-PID)")
+    p.add_argument("--no-wait", action="store_true", help="exit 3 if no crawl is running")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a Scrapy setting for this worker only, e.g. -s CONCURRENT_REQUESTS=8")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.worker", "run"))
 
 
 def _add_replica(sub: argparse._SubParsersAction) -> None:
@@ -65,18 +81,23 @@ def _add_replica(sub: argparse._SubParsersAction) -> None:
                    help="fraction of articles with renamed template classes (default 0)")
     s.add_argument("--encodings", action="store_true",
                    help="serve some legacy pages in GBK/GB18030 or with a BOM")
+    s.add_argument("--parent-pid", type=int, default=None, metavar="PID",
+                   help="stop when this process is gone (ReplicaServer and --demo use it)")
     s.set_defaults(handler=_lazy("dgportal_crawler.commands.replica", "serve"))
 
 
 def _add_clean(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("clean", help="clean saved pages or text captures into archive lines",
-                       description="Write one archive line per FILE to stdout; fields a saved "
-                       "file cannot tell (fetch time, status) are null.")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = sub.add_parser("clean", help="clean saved pages, text captures or live pages into archive lines",
+                       description="Write one archive line per FILE or URL to stdout; fields a saved "
+                       "file cannot tell (fetch time, status) are null. A URL is fetched once, "
+                       "politely (robots.txt, the project's User-Agent, no redirects followed).")
+    p.add_argument("files", nargs="+", metavar="FILE|URL")
     p.add_argument("--format", choices=("auto", "html", "text"), default="auto",
                    help="html page or plain-text capture (default: sniff)")
-    p.add_argument("--url", help="the page's URL (gives id, column and absolute links)")
-    p.add_argument("--site", default="houjie", help="site profile (default houjie)")
+    p.add_argument("--url", help="the saved FILE's URL (gives id, column and absolute links)")
+    p.add_argument("--site", help="site profile (default: the one holding each URL; houjie for files)")
+    p.add_argument("--contact", help="e-mail or URL for the User-Agent (or DGPORTAL_CONTACT)")
+    p.add_argument("--warc", metavar="FILE", help="append the fetched exchanges to this WARC file")
     p.set_defaults(handler=_lazy("dgportal_crawler.commands.clean", "clean"))
 
 
@@ -153,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_crawl, _add_clean, _add_archive_tools, _add_replica, _add_columns, _add_analysis):
+    for add in (_add_crawl, _add_worker, _add_clean, _add_archive_tools, _add_replica, _add_columns, _add_analysis):
         add(sub)
     return parser
 

@@ -33,11 +33,16 @@ DEFAULTS: dict[str, Any] = {
     "DGPORTAL_LOCK_HELD": False,  # the caller (dgportal crawl) already holds the archive's lock
     "DGPORTAL_ATTACHMENTS": False,  # also fetch attachments (pdf, doc …) so the WARC keeps them
     "DGPORTAL_STATE_COMMIT_EVERY": 100,  # state writes per sqlite commit
+    "DGPORTAL_MAX_TEXT_CHARS": 1_000_000,  # longer texts are not stored (counted as failed/invalid)
+    "DGPORTAL_MAX_LIST_PAGES": 1000,  # list pages read per column and run: a trap's endless 下一页 ends
     "DGPORTAL_KEEP_RUNS": 90,  # run logs kept in runs/ (older ones are deleted; reports stay)
     "DGPORTAL_HEALTH_FAILURE_RATE": 0.05,  # health: share of a column's listed articles failing
     "DGPORTAL_HEALTH_CHALLENGES": 0,  # health: challenge/captcha answers tolerated per run
     "DGPORTAL_HEALTH_STALE_RUNS": 14,  # health: runs in a row without new articles; 0 = off
 }
+
+#: Settings that go into HTTP headers or URLs: a line break there would forge a header.
+ONE_LINE = ("DGPORTAL_CONTACT", "DGPORTAL_BASE_URL", "DGPORTAL_RUN_ID", "USER_AGENT")
 
 #: Allowed values of the settings that take one of a few words.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -87,4 +92,6 @@ def check_values(settings: BaseSettings) -> list[str]:
                 problems.append(f"setting {name}={value!r} is not {kind}")
         if name in CHOICES and str(value) not in CHOICES[name]:
             problems.append(f"setting {name}={value!r} must be one of {', '.join(CHOICES[name])}")
+        if name in ONE_LINE and isinstance(value, str) and any(ord(c) < 32 or ord(c) == 127 for c in value):
+            problems.append(f"setting {name}={value!r} contains control characters (a line break?)")
     return problems

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from dgportal_crawler.stats import LIST_FAILED, PREFIX, summary_rows
+from dgportal_crawler.stats import LIST_BUDGET_SPENT, LIST_FAILED, PREFIX, summary_rows
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler, CrawlerProcess
@@ -90,6 +90,9 @@ def decide(stats: dict[str, Any], columns: list[str], reason: str | None = None,
     if total[LIST_FAILED]:
         reasons.append("list pages failed: incremental runs stop at known entries and may not "
                        "reach the pages missed; run once with --full when the site answers again")
+    budget = sorted(k.split("/")[-2] for k in stats if k.endswith("/" + LIST_BUDGET_SPENT))
+    if budget:
+        reasons.append(f"column(s) {', '.join(budget)} stopped at DGPORTAL_MAX_LIST_PAGES list pages")
     if stats.get("log_count/ERROR"):
         reasons.append(f"{stats['log_count/ERROR']} error(s) in the log")
     breached = sorted(k.removeprefix(HEALTH_PREFIX) for k in stats if k.startswith(HEALTH_PREFIX))

@@ -139,10 +139,14 @@ class ExtractPipeline(_Component):
 class ValidatePipeline(_Component):
     needs_archive = False
 
+    def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
+        super().__init__(crawler, run)
+        self.max_text_chars = config.get_int(crawler.settings, "DGPORTAL_MAX_TEXT_CHARS")
+
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PendingArticle):
             article = item.article
-            problems = problems_of(article)
+            problems = problems_of(article, self.max_text_chars)
             if problems:
                 inc(self.crawler.stats, failure_key("invalid"))
                 raise self.drop(article.column, FAILED, f"not an article {article.url}: {'; '.join(problems)}")

@@ -275,6 +275,8 @@ def _columns(value: Any, templates: dict[str, TemplateSelectors], source: str) -
 
 
 def _check_base_url(source: str, key: str, url: str) -> str:
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise ProfileError(source, key, f"{url!r} contains spaces or control characters")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port

@@ -14,6 +14,10 @@ ADDONS = {"dgportal_crawler.addon.DgportalAddon": 0}
 COMMANDS_MODULE = "dgportal_crawler.scrapy_commands"
 
 RETRY_TIMES = 2
+# Pages of a news site are kilobytes; a huge, endless or gzip-bomb answer is cut off and
+# counted as failed, instead of costing a gigabyte of memory (Scrapy's default).
+DOWNLOAD_MAXSIZE = 32 * 2**20
+DOWNLOAD_WARNSIZE = 8 * 2**20
 # Items handled in parallel per response: Scrapy starts this many tasks for every response,
 # and ours yield one article (or a list page's ~15 requests), so 100 is all overhead.
 CONCURRENT_ITEMS = 16

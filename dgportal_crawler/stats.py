@@ -31,6 +31,7 @@ OUT_OF_RANGE = "out_of_range"
 STOPPED_EARLY = "stopped_early"
 LIST_END = "list_end"  # a list page without a next page: the end of the column's list
 SINCE_REACHED = "since_reached"  # paging stopped at entries older than --since
+LIST_BUDGET_SPENT = "list_budget_spent"  # paging stopped at DGPORTAL_MAX_LIST_PAGES
 SKIPPED_KNOWN = "skipped_known"
 ARTICLE_FAILED = "article_failed"
 # outcomes of a fetched article: each ends in exactly one of these

@@ -43,9 +43,21 @@ def _bad_status(a: Article) -> str | None:
     return f"HTTP status {a.http_status}"
 
 
+#: Longest text (characters) stored as one article (``DGPORTAL_MAX_TEXT_CHARS``): a page far
+#: longer is a trap or a data dump, and one line of the archive must stay a manageable size.
+MAX_TEXT_CHARS = 1_000_000
+
+
+def _too_long(a: Article, limit: int) -> str | None:
+    n = len(a.text)
+    return f"text has {n} characters (> {limit}, DGPORTAL_MAX_TEXT_CHARS)" if n > limit else None
+
+
 CHECKS: tuple[Callable[[Article], str | None], ...] = (_bad_status, _no_title, _short_text, _challenge)
 
 
-def problems_of(article: Article) -> list[str]:
+def problems_of(article: Article, max_text_chars: int = MAX_TEXT_CHARS) -> list[str]:
     """Every reason this article must not be stored (empty when it is fine)."""
-    return [p for check in CHECKS if (p := check(article)) is not None]
+    found = [p for check in CHECKS if (p := check(article)) is not None]
+    too_long = _too_long(article, max_text_chars)
+    return [*found, too_long] if too_long else found

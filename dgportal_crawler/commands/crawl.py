@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     overrides = parse_overrides(args.set)
     check_settings(overrides)
+    _contact(args)  # a bad contact is a usage error before anything starts
     out = args.out or (DEMO_ROOT if args.demo else DEFAULT_ROOT)
     layout = SiteLayout.of(out, profile.name)
     check_writable(layout)
@@ -181,7 +182,10 @@ def prepare_jobdir(layout: SiteLayout, *, resume: bool) -> Path:
 
 
 def _contact(args: argparse.Namespace) -> str:
-    return args.contact or os.environ.get("DGPORTAL_CONTACT", "")
+    contact = args.contact or os.environ.get("DGPORTAL_CONTACT", "")
+    if any(ord(c) < 32 or ord(c) == 127 for c in contact):
+        raise CommandError(f"--contact {contact!r} contains control characters (a line break?)")
+    return contact
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, str]:

@@ -1,4 +1,8 @@
-"""``dgportal replica serve``: the bundled replica of the site, on 127.0.0.1."""
+"""``dgportal replica serve``: the bundled replica of the site, on 127.0.0.1.
+
+The one command line of the replica: ``ReplicaServer`` and ``python -m dgportal_crawler.replica``
+run this too.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,12 @@ def serve(args: argparse.Namespace) -> int:
         raise CommandError("--articles must be at least 1")
     if not 0 <= args.port <= 65535:
         raise CommandError(f"--port {args.port} is not a port number")
+    if not 0.0 <= args.degraded <= 1.0:
+        raise CommandError(f"--degraded {args.degraded} is not a fraction between 0 and 1")
     try:
         serve_replica(port=args.port, seed=args.seed, articles=args.articles,
-                      edition=args.edition, degraded=0.0, encodings=False)
+                      edition=args.edition, degraded=args.degraded, encodings=args.encodings,
+                      parent_pid=args.parent_pid)
     except OSError as exc:
         raise CommandError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
     return 0

@@ -56,7 +56,7 @@ class ReplicaServer:
             sys.executable, "-m", "dgportal_crawler", "replica", "serve",
             "--port", str(self.port), "--seed", str(self.seed),
             "--articles", str(self.articles), "--edition", str(self.edition),
-            "--degraded", str(self.degraded),
+            "--degraded", str(self.degraded), "--parent-pid", str(os.getpid()),
         ]
         return [*cmd, "--encodings"] if self.encodings else cmd
 

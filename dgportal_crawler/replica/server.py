@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from typing import TextIO
@@ -115,7 +116,7 @@ class ReplicaResource(Resource):
 
 def serve(
     port: int, seed: int, articles: int, edition: int, degraded: float = 0.0,
-    encodings: bool = False, out: TextIO = sys.stdout,
+    encodings: bool = False, out: TextIO = sys.stdout, parent_pid: int | None = None,
 ) -> None:
     """Serve the replica on 127.0.0.1 in the foreground until Ctrl-C (or SIGTERM).
 
@@ -136,9 +137,30 @@ def serve(
         cause = exc.socketError
         raise cause if isinstance(cause, OSError) else OSError(str(exc)) from None
     actual = listening.getHost().port
+    if parent_pid is not None:
+        watch_parent(reactor, parent_pid)
     print(
         f"serving http://127.0.0.1:{actual}/houjie/ "
         f"({articles} articles, seed {seed}, edition {edition})",
         file=out, flush=True,
     )
     reactor.run()
+
+
+#: Seconds between checks that the process which started the replica is still there.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def watch_parent(reactor: object, parent_pid: int) -> None:
+    """Stop serving once ``parent_pid`` is gone (killed with -9, say): a replica started for a
+    test or ``--demo`` must not outlive its parent. An orphan is re-parented, so its
+    ``getppid()`` changes."""
+    from twisted.internet import task
+
+    def check() -> None:
+        if os.getppid() != parent_pid:
+            loop.stop()
+            reactor.stop()  # type: ignore[attr-defined]
+
+    loop = task.LoopingCall(check)
+    loop.start(PARENT_CHECK_SECONDS, now=False)

@@ -29,6 +29,7 @@ from dgportal_crawler.runcontext import MODES, ArticleRequests, CrawlRun, new_ru
 from dgportal_crawler.stats import (
     ARTICLE_FAILED,
     ARTICLES_DISCOVERED,
+    LIST_BUDGET_SPENT,
     LIST_END,
     LIST_FAILED,
     LIST_PAGES,
@@ -72,6 +73,7 @@ class ColumnSpider(scrapy.Spider):
             spider.dgportal_run = spider.make_run(columns, since, until)
             spider.usage_problem = None
             spider.allowed_domains = sorted(spider.dgportal_run.allowed_hosts)
+            spider.max_list_pages = config.get_int(crawler.settings, "DGPORTAL_MAX_LIST_PAGES")
         except (ProfileError, CrawlArgumentError) as exc:
             # `scrapy crawl` has no place for a usage error: say it once, then close at start.
             # With no run, no other component switches on, so nothing else complains.
@@ -141,6 +143,10 @@ class ColumnSpider(scrapy.Spider):
             yield run.requests.article(response.urljoin(entry.url), column)
         if reached_older:
             inc(stats, column_key(column.id, SINCE_REACHED))
+        elif listing.next_url and page >= self.max_list_pages:
+            inc(stats, column_key(column.id, LIST_BUDGET_SPENT))
+            logger.warning("column %s: stopped paging after %d list pages (DGPORTAL_MAX_LIST_PAGES); "
+                           "an endless next-page chain?", column.id, page)
         elif not listing.next_url:
             if listing.template_matched:  # an unrecognised page is no proof of the end
                 inc(stats, column_key(column.id, LIST_END))
