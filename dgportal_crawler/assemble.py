@@ -34,7 +34,7 @@ def article_from_saved(
     page = FetchedPage.saved(profile, url, data)
     if text_format == "text":
         decoded = decode_html(data)
-        extracted = extract_capture(decoded.text, url=url, profile=profile)
+        extracted = extract_capture(decoded.text, profile=profile)
         extracted.extraction.encoding = decoded.record()
     else:
         extracted = extract_article(data, url=url or "", profile=profile, template=page.template)

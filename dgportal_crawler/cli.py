@@ -139,10 +139,11 @@ def _add_analysis(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after")
         p.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before")
 
-    p = sub.add_parser("export", help="export a view of an archive as Parquet, CSV or JSON Lines",
+    p = sub.add_parser("export", help="export a view of an archive as Parquet, CSV, JSON Lines or WACZ",
                        description="Write the selected articles to one file, atomically.")
     selection(p)
-    p.add_argument("--format", required=True, metavar="FORMAT", help="parquet, csv or jsonl")
+    p.add_argument("--format", required=True, metavar="FORMAT",
+                   help="parquet, csv, jsonl or wacz (the WARC captures, replayable)")
     p.add_argument("--out", required=True, metavar="PATH", help="the file to write")
     p.add_argument("--columns", metavar="A,B", help="comma-separated fields (default: all)")
     p.add_argument("--progress", choices=("auto", "on", "off"), default="auto")

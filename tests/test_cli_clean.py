@@ -1,9 +1,14 @@
-"""``dgportal clean``: saved pages and text captures to archive lines on stdout."""
+"""``dgportal clean``: saved pages, text captures and live pages (over loopback) to archive
+lines on stdout."""
 
 from __future__ import annotations
 
+import hashlib
+import http.server
 import json
+import threading
 from pathlib import Path
+from typing import ClassVar
 
 import jsonschema
 import pytest
@@ -68,3 +73,112 @@ def test_bad_files(capsysbinary, tmp_path):
 
     code, _, err = clean(capsysbinary, str(good), str(good), "--url", "https://www.dg.gov.cn/houjie/x.html")
     assert code == 2 and "--url names one page" in err
+
+
+# -- live pages: dgportal clean URL… ---------------------------------------------------------
+
+def _article_record(server, replica: Replica) -> dict:
+    return next(r for r in replica.ground_truth(server.origin) if r["variant"] == "plain")
+
+
+@pytest.fixture(scope="module")
+def truth_replica(replica_server) -> Replica:
+    return Replica(seed=replica_server.seed, articles=replica_server.articles)
+
+
+def test_a_live_page_is_fetched_once_and_cleaned(capsysbinary, replica_server, truth_replica):
+    record = _article_record(replica_server, truth_replica)
+    replica_server.reset_stats()
+    code, (line,), err = clean(capsysbinary, record["url"])
+    assert code == 0, err
+    assert (line["id"], line["column"], line["title"]) == (record["id"], record["column"], record["title"])
+    assert line["text"].split("\n") == record["paragraphs"]
+    assert line["images"] == record["images"] and line["published_at"] == record["published_at"]
+    assert (line["url"], line["http_status"]) == (record["url"], 200)
+    assert line["fetched_at"].endswith("Z") and line["warc"] is None
+    assert not list(jsonschema.Draft202012Validator(load_schema()).iter_errors(line))
+    stats = replica_server.stats()
+    assert (stats["robots"], stats["article"], stats["total"]) == (1, 1, 2)
+
+
+def test_errors_are_one_line_each_and_the_rest_is_cleaned(capsysbinary, replica_server, truth_replica):
+    record = _article_record(replica_server, truth_replica)
+    disallowed = replica_server.origin + "/houjie/search/post_1.html"
+    missing = replica_server.origin + "/houjie/xwzx/hjyw/content/post_0000001.html"
+    unreachable = "http://127.0.0.1:9/houjie/xwzx/hjyw/content/post_1.html"
+    replica_server.reset_stats()
+    code, lines, err = clean(capsysbinary, disallowed, missing, unreachable, record["url"])
+    assert code == 1
+    assert [line["id"] for line in lines] == [record["id"]]
+    assert err.splitlines() == [
+        f"dgportal clean: {disallowed}: disallowed by robots.txt",
+        f"dgportal clean: {missing}: HTTP 404 Not Found",
+        f"dgportal clean: {unreachable}: unreachable ([Errno 111] Connection refused)",
+    ]
+    assert replica_server.stats()["robots"] == 1  # one robots.txt per host, the disallowed page never asked
+
+
+def test_warc_keeps_the_exchange(capsysbinary, replica_server, truth_replica, tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    record = _article_record(replica_server, truth_replica)
+    warc = tmp_path / "one.warc.gz"
+    code, (line,), _ = clean(capsysbinary, record["url"], "--warc", str(warc), "--contact", "me@example.org")
+    assert code == 0 and line["warc"]["file"] == str(warc)
+    with warc.open("rb") as stream:
+        stream.seek(line["warc"]["offset"])
+        response = next(iter(ArchiveIterator(stream)))
+        assert response.rec_headers.get_header("WARC-Record-ID") == line["warc"]["record_id"]
+        assert response.rec_headers.get_header("WARC-Target-URI") == record["url"]
+        body = response.content_stream().read()
+    assert hashlib.sha256(body).hexdigest() == line["content_sha256"]
+    with warc.open("rb") as stream:
+        request = next(r for r in ArchiveIterator(stream) if r.rec_type == "request")
+    assert "me@example.org" in request.http_headers.get_header("User-Agent")
+
+
+def test_a_url_no_profile_holds(capsysbinary, replica_server):
+    code, lines, err = clean(capsysbinary, replica_server.origin + "/humen/post_1.html")
+    assert code == 2 and lines == []
+    assert "no site profile holds this URL" in err and "--site" in err
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: ClassVar[list[tuple[str, str]]] = []
+    PAGE = ("<html><head><title>厚街镇召开会议_厚街要闻_中国东莞厚街镇栏目</title></head><body>"
+            "<h1>厚街镇召开会议</h1><div class='x'><p>发布日期：2024-03-01 09:00　来源：本网</p>"
+            "<p>会议部署了今年的重点工作，要求各社区抓好落实。</p>"
+            "<p>会议还听取了各部门的工作汇报，研究了下一步措施。</p></div></body></html>")
+
+    def do_GET(self) -> None:
+        _Recorder.seen.append((self.path, self.headers.get("User-Agent", "")))
+        body = (b"User-agent: *\nDisallow: /houjie/private/\n" if self.path == "/robots.txt"
+                else self.PAGE.encode("utf-8"))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_user_agent_with_contact_and_robots_once(capsysbinary, monkeypatch):
+    monkeypatch.setenv("DGPORTAL_CONTACT", "archive@example.org")
+    _Recorder.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/houjie/xwzx/hjyw/content/"
+        code, lines, err = clean(capsysbinary, base + "post_1000001.html", base + "post_1000002.html",
+                                 f"http://127.0.0.1:{server.server_address[1]}/houjie/private/post_1.html")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 1 and err.count("disallowed by robots.txt") == 1
+    assert [line["id"] for line in lines] == ["houjie:1000001", "houjie:1000002"]
+    assert lines[0]["title"] == "厚街镇召开会议" and lines[0]["source"] == "本网"
+    assert [path for path, _ in _Recorder.seen] == [
+        "/robots.txt", "/houjie/xwzx/hjyw/content/post_1000001.html", "/houjie/xwzx/hjyw/content/post_1000002.html"]
+    assert all(ua.startswith("dgportal-crawler/") and "archive@example.org" in ua for _, ua in _Recorder.seen)

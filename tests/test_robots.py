@@ -23,7 +23,7 @@ def site(robots_status: int) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     seen: list[tuple[str, str]] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        def do_GET(self) -> None:
             seen.append((self.headers.get("User-Agent", ""), self.path))
             status = robots_status if self.path == "/robots.txt" else 200
             body = b"oops" if status >= 400 else PAGE

@@ -24,7 +24,7 @@ from dgportal_crawler.store.events import EventLog, iter_events, replay_withdraw
 from dgportal_crawler.store.jsonl import BadLine, JsonlArchive, encode_line
 from dgportal_crawler.store.layout import SiteLayout, site_layouts
 from dgportal_crawler.store.recovery import rebuild_state, torn_line_event
-from dgportal_crawler.store.verify import verify_archive
+from dgportal_crawler.store.verify import verify_report
 from dgportal_crawler.store.warc_read import iter_responses
 
 #: Fields compared by ``reextract``: what extraction decides, not when or how it was fetched.
@@ -54,14 +54,18 @@ def site_folder(value: str) -> SiteLayout:
 def verify(args: argparse.Namespace) -> int:
     layout = site_folder(args.folder)
     folder = layout.site_dir
-    problems = verify_archive(folder, load_schema())
-    lines = sum(1 for _ in JsonlArchive(layout).iter_lines(on_bad=lambda bad: None))
-    if problems:
-        for problem in problems:
+    result = verify_report(folder, load_schema(), full=args.full)
+    if result.writer is not None:
+        print(f"a crawl is writing (pid {result.writer}); "
+              + (f"checked up to the manifest of {result.manifest_generated_at}"
+                 if result.manifest_generated_at else "no manifest yet, so nothing is checked"))
+    if result.problems:
+        for problem in result.problems:
             print(problem)
-        print(f"{folder}: {len(problems)} problem(s) in {lines} lines")
+        print(f"{folder}: {len(result.problems)} problem(s) in {result.lines} lines")
         return 1
-    print(f"{folder}: ok ({lines} lines; schema, manifest and WARC references checked)")
+    hashed = " (every file re-hashed)" if args.full else ""
+    print(f"{folder}: ok ({result.lines} lines; schema, manifest{hashed} and WARC references checked)")
     return 0
 
 

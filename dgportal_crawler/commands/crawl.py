@@ -28,7 +28,7 @@ from dgportal_crawler.addon import user_agent
 from dgportal_crawler.clock import clock_from_settings
 from dgportal_crawler.commands import CommandError, TryLater, locked
 from dgportal_crawler.commands.profiles import profile_or_error
-from dgportal_crawler.crawlplan import CrawlArgumentError, make_plan
+from dgportal_crawler.crawlplan import CrawlArgumentError, CrawlPlan, make_plan
 from dgportal_crawler.outcome import ExitCode, decide, watch_signals
 from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.runcontext import new_run_id
@@ -50,6 +50,31 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "redis", None):  # a distributed crawl: see commands/coordinate.py
         from dgportal_crawler.commands import coordinate
         return coordinate.run(args)
+    profile, plan, overrides, layout = check_arguments(args)
+    with crawl_target(profile, args) as base_url:
+        check_origin_of(layout, base_url)  # before the site is contacted
+        check_reachable(base_url, user_agent(contact_of(args)))
+        with locked(layout):
+            preflight_archive(layout, base_url)
+            run_id = new_run_id()
+            settings = crawl_settings(args, layout, profile, base_url, run_id, overrides)
+            settings.set("JOBDIR", str(prepare_jobdir(layout, resume=args.resume)), priority="cmdline")
+            with quiet_unless_trouble(args.quiet) as held:
+                stats = run_crawler(settings, profile, args)
+                print(f"archive: {layout.site_dir}", file=sys.stderr)
+                outcome = decide(stats, [c.id for c in plan.columns])
+                held.show = outcome.code != ExitCode.OK
+            if stats.get("finish_reason") == "finished":
+                shutil.rmtree(layout.job_dir, ignore_errors=True)
+    for reason in outcome.reasons:
+        print(f"attention: {reason}", file=sys.stderr)
+    return int(outcome.code)
+
+
+def check_arguments(args: argparse.Namespace) -> tuple[SiteProfile, CrawlPlan, dict[str, str], SiteLayout]:
+    """Everything a user can get wrong on the command line, as one-line usage errors (exit 2),
+    before the site is contacted or the archive touched: the profile, the crawl plan (columns
+    and dates), ``-s`` values, the contact and a writable archive folder."""
     if args.demo and args.base_url:
         raise CommandError("--demo crawls its own replica; drop --base-url (or --demo)")
     if args.demo and args.demo_articles < 1:
@@ -61,28 +86,10 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     overrides = parse_overrides(args.set)
     check_settings(overrides)
-    _contact(args)  # a bad contact is a usage error before anything starts
-    out = args.out or (DEMO_ROOT if args.demo else DEFAULT_ROOT)
-    layout = SiteLayout.of(out, profile.name)
+    contact_of(args)
+    layout = SiteLayout.of(args.out or (DEMO_ROOT if args.demo else DEFAULT_ROOT), profile.name)
     check_writable(layout)
-    with _target(profile, args) as base_url:
-        check_origin_of(layout, base_url)  # before the site is contacted
-        check_reachable(base_url, user_agent(_contact(args)))
-        with locked(layout):
-            preflight_archive(layout, base_url)
-            run_id = new_run_id()
-            settings = crawl_settings(args, layout, profile, base_url, run_id, overrides)
-            settings.set("JOBDIR", str(prepare_jobdir(layout, resume=args.resume)), priority="cmdline")
-            with quiet_unless_trouble(args.quiet) as held:
-                stats = _crawl(settings, profile, args)
-                print(f"archive: {layout.site_dir}", file=sys.stderr)
-                outcome = decide(stats, [c.id for c in plan.columns])
-                held.show = outcome.code != ExitCode.OK
-            if stats.get("finish_reason") == "finished":
-                shutil.rmtree(layout.job_dir, ignore_errors=True)
-    for reason in outcome.reasons:
-        print(f"attention: {reason}", file=sys.stderr)
-    return int(outcome.code)
+    return profile, plan, overrides, layout
 
 
 def check_writable(layout: SiteLayout) -> None:
@@ -158,7 +165,7 @@ def preflight_archive(layout: SiteLayout, base_url: str) -> None:
 
 
 @contextlib.contextmanager
-def _target(profile: SiteProfile, args: argparse.Namespace) -> Iterator[str]:
+def crawl_target(profile: SiteProfile, args: argparse.Namespace) -> Iterator[str]:
     """The base URL to crawl: the profile's, --base-url, or a replica started for --demo."""
     if not args.demo:
         yield profile.base_url
@@ -181,7 +188,7 @@ def prepare_jobdir(layout: SiteLayout, *, resume: bool) -> Path:
     return jobdir
 
 
-def _contact(args: argparse.Namespace) -> str:
+def contact_of(args: argparse.Namespace) -> str:
     contact = args.contact or os.environ.get("DGPORTAL_CONTACT", "")
     if any(ord(c) < 32 or ord(c) == 127 for c in contact):
         raise CommandError(f"--contact {contact!r} contains control characters (a line break?)")
@@ -227,7 +234,7 @@ def crawl_settings(
         "DGPORTAL_PROFILE": profile.source,
         "DGPORTAL_BASE_URL": base_url,
         "DGPORTAL_RUN_ID": run_id,
-        "DGPORTAL_CONTACT": _contact(args),
+        "DGPORTAL_CONTACT": contact_of(args),
         "DGPORTAL_PROGRESS": args.progress,
         "DGPORTAL_MODE": "full" if args.full else "resume" if args.resume else "incremental",
         "DGPORTAL_WARC": not args.no_warc,
@@ -241,7 +248,7 @@ def crawl_settings(
     return settings
 
 
-def _crawl(settings: Settings, profile: SiteProfile, args: argparse.Namespace) -> dict:
+def run_crawler(settings: Settings, profile: SiteProfile, args: argparse.Namespace) -> dict:
     process = CrawlerProcess(settings)
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.INFO if args.verbose else logging.WARNING)

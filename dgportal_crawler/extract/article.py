@@ -6,10 +6,12 @@ from collections.abc import Mapping
 
 from dgportal_crawler.extract.decode import DecodedText, decode_html
 from dgportal_crawler.extract.dom import parse_html
-from dgportal_crawler.extract.draft import Draft, finish, title_strip_names
+from dgportal_crawler.extract.draft import Draft, finish
 from dgportal_crawler.extract.errors import ExtractionError
 from dgportal_crawler.extract.fallback import read_fallback
-from dgportal_crawler.extract.templates import meta_column_path, read_template, template_order
+from dgportal_crawler.extract.pagemeta import meta_column_path
+from dgportal_crawler.extract.sitenames import title_strip_names
+from dgportal_crawler.extract.templates import read_template, template_order
 from dgportal_crawler.items import ExtractedArticle
 from dgportal_crawler.profile import SiteProfile
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from dgportal_crawler.extract.dom import BLOCK_TAGS, SKIPPED_TAGS, class_tokens, text_of
+from dgportal_crawler.extract.normalise import normalise_whitespace
+from dgportal_crawler.extract.urls import absolute_url, link_url
 from dgportal_crawler.items import Attachment, Image
-from dgportal_crawler.normalise import normalise_whitespace
 
 #: File types of attachment links.
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".zip", ".rar", ".wps",
@@ -148,10 +149,7 @@ def image_of(img: etree._Element, base_url: str) -> Image | None:
 
 def attachment_of(link: etree._Element, base_url: str) -> Attachment | None:
     """The attachment a link points to, or None for an ordinary link."""
-    href = (link.get("href") or "").strip()
-    if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
-        return None
-    url = absolute_url(base_url, href)
+    url = link_url(link.get("href"), base_url)
     if url is None:
         return None
     path = urlsplit(url).path.lower()
@@ -159,20 +157,3 @@ def attachment_of(link: etree._Element, base_url: str) -> Attachment | None:
         return None
     return Attachment(url=url, name=text_of(link))
 
-
-def absolute_url(base_url: str, href: str) -> str | None:
-    """``href`` resolved against the page URL; None when it is not a valid URL.
-
-    Site-absolute paths (``/img/…``), the common case, skip ``urljoin``, which costs more than
-    the rest of a paragraph's extraction.
-    """
-    href = href.strip()
-    try:
-        if href.startswith("/") and not href.startswith("//") and "[" not in base_url:
-            parts = urlsplit(base_url)
-            return f"{parts.scheme}://{parts.netloc}{href}" if parts.netloc else href
-        url = urljoin(base_url, href)
-        urlsplit(url)  # rejects malformed hosts such as "http://[x"
-    except ValueError:
-        return None
-    return url

@@ -4,7 +4,8 @@
 
 * as a text line (``line``: a matcher on the line's *key*), used on body paragraphs, on the
   fallback extractor's lines and on plain-text captures;
-* inside a line (``inline``: a pattern cut out of the text, e.g. pinyin annotations);
+* inside a line (``inline``: a pattern cut out of the text, e.g. pinyin annotations; ``cut``:
+  a function cutting furniture off a line, e.g. a spam run glued to its end);
 * as a DOM element: by class name, by tag, by the exact text of a link or short element, by
   the opening words of a short block, or by a ``javascript:`` link (see ``domclean``).
 
@@ -23,14 +24,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from dgportal_crawler.extract import labels as L
 from dgportal_crawler.extract import patterns as P
-from dgportal_crawler.extract.spam import SPAM_LINE_MAX_CHARS, SPAM_LINE_STARTS, is_spam_line
-from dgportal_crawler.normalise import (
+from dgportal_crawler.extract.normalise import (
     narrow_width,
     normalise_cells,
     normalise_whitespace,
     to_simplified,
     to_simplified_all,
+)
+from dgportal_crawler.extract.spam import (
+    SPAM_LINE_MAX_CHARS,
+    SPAM_LINE_STARTS,
+    cut_spam_tail,
+    is_spam_line,
 )
 
 #: Longest text of a block matched by its opening words (share bar, QR prompt), and of a
@@ -58,6 +65,7 @@ class Rule:
     starts: str = ""  # if set, the first characters an anchored line pattern can accept
     inline: re.Pattern[str] | None = None  # cut out of a line, on its original text
     inline_needs: tuple[str, ...] = ()  # … only tried on lines holding one of these
+    cut: Callable[[str], tuple[str, int]] | None = None  # cuts its furniture off a line
     classes: frozenset[str] = frozenset()  # class names of furniture elements
     tags: frozenset[str] = frozenset()  # furniture tags
     link_texts: frozenset[str] = frozenset()  # exact text of an <a>
@@ -101,13 +109,14 @@ RULES: dict[str, Rule] = {
         link_texts=frozenset({"大", "中", "小"}),
     ),
     "print_close": Rule(
-        line=_regex(P.PRINT_CLOSE), max_chars=P.SHORT_LINE_MAX_CHARS, starts="[打关返收保",
+        line=P.is_tool_line, max_chars=P.SHORT_LINE_MAX_CHARS, starts="[打关返收保字",
         script_links=("print()", "close()"),
         link_texts=frozenset({"打印页面", "打印頁面", "打印本页", "打印本頁", "关闭页面", "關閉頁面",
                               "关闭窗口", "關閉窗口", "【打印】", "【关闭】", "【關閉】"}),
     ),
     "breadcrumb": Rule(
-        line=_regex(P.BREADCRUMB), max_chars=P.BREADCRUMB_LINE_MAX_CHARS, starts="您当所",
+        line=_regex(P.BREADCRUMB), max_chars=P.BREADCRUMB_LINE_MAX_CHARS,
+        starts="[" + "".join({label[0] for label in L.CRUMB_LABELS}),
         classes=frozenset({"location", "position", "breadcrumb", "crumbs", "bread-nav"}),
     ),
     "prev_next": Rule(
@@ -120,12 +129,16 @@ RULES: dict[str, Rule] = {
         classes=frozenset({"related", "xglj", "xgwz", "relevant"}),
     ),
     "editor_line": Rule(
-        line=P.is_editor_line, max_chars=P.EDITOR_LINE_MAX_CHARS, starts="作责编审校",
+        line=P.is_editor_line, max_chars=P.EDITOR_LINE_MAX_CHARS,
+        starts="[" + "".join({label[0] for label in L.PERSON_ROLES}),
         classes=frozenset({"editor", "bianji"}),
     ),
     "footer_field": Rule(
         line=P.is_footer_line, max_chars=P.FOOTER_LINE_MAX_CHARS,
         classes=frozenset({"footer", "foot", "copyright"}), tags=frozenset({"footer"}),
+    ),
+    "template_placeholder": Rule(
+        line=P.is_template_placeholder, max_chars=P.INFO_LINE_MAX_CHARS,
     ),
     "spam_keywords": Rule(line=is_spam_line, max_chars=SPAM_LINE_MAX_CHARS, starts=SPAM_LINE_STARTS),
     "image_filename": Rule(line=P.is_image_filename, max_chars=P.FILENAME_LINE_MAX_CHARS),
@@ -135,6 +148,7 @@ RULES: dict[str, Rule] = {
     ),
     "punctuation_only": Rule(line=_regex(P.PUNCTUATION_ONLY), max_chars=P.SEPARATOR_LINE_MAX_CHARS),
     "pinyin_annotation": Rule(inline=P.PINYIN_ANNOTATION, inline_needs=("(", "（")),
+    "spam_tail": Rule(cut=cut_spam_tail),
 }
 
 _Matcher = tuple[str, Callable[[str], object], int]
@@ -155,6 +169,7 @@ def _line_dispatch() -> tuple[dict[str, tuple[_Matcher, ...]], tuple[_Matcher, .
 _INLINE_PATTERNS = [
     (name, rule.inline, rule.inline_needs) for name, rule in RULES.items() if rule.inline is not None
 ]
+_CUTTERS = [(name, rule.cut) for name, rule in RULES.items() if rule.cut is not None]
 
 
 def line_key(text: str, *, simplified: bool = False) -> str:
@@ -186,6 +201,11 @@ def strip_inline(text: str, removed: Counter[str]) -> str:
             continue
         cut, count = pattern.subn("", text)
         if count:  # keep the very same object otherwise: callers test identity for "unchanged"
+            text = cut
+            removed[name] += count
+    for name, cutter in _CUTTERS:
+        cut, count = cutter(text)
+        if count:
             text = cut
             removed[name] += count
     return text

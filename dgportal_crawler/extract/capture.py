@@ -2,7 +2,8 @@
 
 A capture has no markup, so its structure comes from the furniture itself: every line goes
 through the line rules; the title is the last content line before the info line (发布日期…),
-the body runs from after the info line to the first footer line, and the toolbar's page
+the body runs from after the info line to the first footer line (owner/contact lines next
+to it included), related-links heading or previous/next line, and the toolbar's page
 announcement (``已打开{page title}页面…``) names the columns. Content lines outside the body
 (before the title, after the footer began) are counted as ``outside_body``.
 """
@@ -13,40 +14,39 @@ import re
 from collections.abc import Callable
 
 from dgportal_crawler.extract.boilerplate import classify_lines, line_key
-from dgportal_crawler.extract.draft import Draft, finish, title_strip_names
+from dgportal_crawler.extract.draft import Draft, finish
 from dgportal_crawler.extract.errors import ExtractionError
-from dgportal_crawler.extract.lines import FURNITURE_READERS
-from dgportal_crawler.extract.metadata import column_path_from_title
-from dgportal_crawler.extract.templates import site_names
+from dgportal_crawler.extract.lines import FURNITURE_READERS, join_label_lines, mark_footer_runs
+from dgportal_crawler.extract.sitenames import column_path_from_title, page_site_names, title_strip_names
 from dgportal_crawler.items import ExtractedArticle, Image
 from dgportal_crawler.profile import SiteProfile
 
 #: Removal count name of content-looking lines outside the article (navigation link texts).
 OUTSIDE_BODY = "outside_body"
+#: Lines after which a capture's body is over: the footer, a related-links heading, 上一篇/下一篇.
+BODY_ENDS = frozenset({"footer_field", "related_list", "prev_next"})
 _ANNOUNCED_TITLE = re.compile(r"^已打开(?P<title>.+?)页面\s*,")
 
 
-def extract_capture(
-    text: str, *, url: str | None = None, profile: SiteProfile | None = None
-) -> ExtractedArticle:
+def extract_capture(text: str, *, profile: SiteProfile | None = None) -> ExtractedArticle:
     """Extract an article from a plain-text capture; ExtractionError if it holds none.
 
-    ``url`` is where the capture was taken (the caller keeps it for provenance; a text capture
-    has no links to resolve). Without a ``profile`` the site's time zone is Asia/Shanghai and
-    the last segment of the announced page title is taken as the site name.
+    A text capture has no links to resolve, so it needs no URL (the caller keeps it for
+    provenance). Without a ``profile`` the site's time zone is Asia/Shanghai and the last
+    segment of the announced page title is taken as the site name.
     """
-    del url  # accepted for symmetry with extract_article
     if not isinstance(text, str) or not text.strip():
         raise ExtractionError("empty capture")
     draft = Draft("capture")
-    lines = classify_lines(text.splitlines(), draft.removed)
+    raw = join_label_lines(text.splitlines())
+    lines = mark_footer_runs(classify_lines(raw, draft.removed), draft.removed)
     info = next((i for i, (rule, _) in enumerate(lines) if rule == "info_line"), None)
     title_at = _title_index(lines, info)
     if title_at is None:
         raise ExtractionError("capture holds no content line")
     draft.title = lines[title_at][1]
     start = title_at + 1 if info is None else max(info, title_at) + 1
-    end = next((i for i in range(start, len(lines)) if lines[i][0] == "footer_field"), len(lines))
+    end = next((i for i in range(start, len(lines)) if lines[i][0] in BODY_ENDS), len(lines))
     for index, (rule, line) in enumerate(lines):
         if rule in CAPTURE_READERS:
             CAPTURE_READERS[rule](draft, line)
@@ -94,6 +94,5 @@ def _announced_columns(
         match = _ANNOUNCED_TITLE.match(line_key(line)) if rule == "toolbar_announcement" else None
         if match:
             page_title = match.group("title")
-            names = site_names(profile) or {line_key(page_title.split("_")[-1])}
-            return column_path_from_title(page_title, names, title)
+            return column_path_from_title(page_title, page_site_names(profile, page_title), title)
     return []

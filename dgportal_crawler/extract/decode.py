@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from dgportal_crawler.extract.kinds import CharsetSource
+
 #: How far into the document to look for a ``<meta>`` charset (browsers use 1024 bytes;
 #: some portals put long comments first).
 META_SCAN_BYTES = 4096
@@ -48,7 +50,7 @@ class DecodedText:
 
     text: str
     charset: str
-    source: str  # "bom" | "header" | "meta" | "sniff"
+    source: CharsetSource
     declared: dict[str, str | None] = field(default_factory=dict)  # raw labels by source
     conflict: bool = False
     undecodable_bytes: int = 0

@@ -7,18 +7,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from dgportal_crawler.extract.boilerplate import line_key, strip_inline
+from dgportal_crawler.extract.boilerplate import strip_inline
 from dgportal_crawler.extract.errors import ExtractionError
-from dgportal_crawler.extract.metadata import DEFAULT_TIMEZONE, PubDate, clean_title
-from dgportal_crawler.items import Attachment, ExtractedArticle, Extraction, Image
-from dgportal_crawler.normalise import (
+from dgportal_crawler.extract.kinds import ExtractionMethod
+from dgportal_crawler.extract.metadata import DEFAULT_TIMEZONE, PubDate
+from dgportal_crawler.extract.normalise import (
     detect_script,
     normalise_text,
     normalise_texts,
 )
+from dgportal_crawler.extract.sitenames import clean_title
+from dgportal_crawler.items import Attachment, ExtractedArticle, Extraction, Image
 from dgportal_crawler.profile import SiteProfile
 
 
@@ -26,7 +27,7 @@ from dgportal_crawler.profile import SiteProfile
 class Draft:
     """An article as read from a page, before normalisation (text in the page's script)."""
 
-    method: str  # "template" | "fallback" | "capture"
+    method: ExtractionMethod
     template: str | None = None
     title: str = ""  # as on the page
     published: PubDate | None = None
@@ -45,21 +46,6 @@ class Draft:
         """Add author/editor/reviewer values not known yet."""
         for role, value in found.items():
             self.people.setdefault(role, value)
-
-
-def title_strip_names(profile: SiteProfile | None, extra: list[str]) -> set[str]:
-    """Simplified names that may trail a page title: site names, column names, ``extra``."""
-    names = {line_key(n) for n in extra if n.strip()}
-    if profile is not None:
-        columns = tuple(n for c in profile.columns for n in (c.name, c.parent))
-        names |= _profile_names((profile.display_name, *profile.title_suffixes, *columns))
-    return names
-
-
-@lru_cache(maxsize=16)
-def _profile_names(names: tuple[str, ...]) -> frozenset[str]:
-    """Line keys of a profile's names (cached: the same profile extracts every page)."""
-    return frozenset(line_key(n) for n in names if n and n.strip())
 
 
 def finish(draft: Draft, profile: SiteProfile | None, strip_names: set[str]) -> ExtractedArticle:

@@ -1,8 +1,9 @@
 """Fallback extraction, for pages no template of the profile matches.
 
-trafilatura finds the main text of the page (after our DOM furniture rules ran on it); our
-line rules then clean its lines. Title, date and source come from meta tags, ``<title>`` and
-regexes on the page text; images and attachments from the block holding trafilatura's text.
+trafilatura finds the main text of the page (after our DOM furniture rules ran on it); the
+blocks of the page holding that text are read (a body split into parts too) and our line
+rules clean their lines. Title and metadata: ``pagemeta``; a client-rendered page's data:
+``pagedata``.
 """
 
 from __future__ import annotations
@@ -15,18 +16,20 @@ from functools import lru_cache
 from lxml import etree
 
 from dgportal_crawler.extract.body import BodyContent, body_content
-from dgportal_crawler.extract.boilerplate import line_key, match_line
-from dgportal_crawler.extract.dom import meta_content, remove_keep_tail, text_of
+from dgportal_crawler.extract.boilerplate import line_key
+from dgportal_crawler.extract.dom import BLOCK_TAGS, meta_content, remove_keep_tail, text_of
 from dgportal_crawler.extract.domclean import clean_dom
 from dgportal_crawler.extract.draft import Draft
-from dgportal_crawler.extract.lines import read_furniture_metadata, read_lines
-from dgportal_crawler.extract.metadata import (
-    column_path_from_title,
-    parse_date,
-    parse_gov_meta,
-    parse_source,
+from dgportal_crawler.extract.lines import content_keys, read_furniture_metadata, read_lines
+from dgportal_crawler.extract.metadata import parse_gov_meta
+from dgportal_crawler.extract.pagedata import config_detail, fill_from_detail
+from dgportal_crawler.extract.pagemeta import (
+    TITLE_MIN_CHARS,
+    find_title,
+    page_columns,
+    read_page_metadata,
 )
-from dgportal_crawler.extract.templates import meta_column_path, site_names
+from dgportal_crawler.extract.sitenames import title_strip_names
 from dgportal_crawler.profile import SiteProfile
 
 #: Shortest text trafilatura may return. Its default (250 characters) is tuned for
@@ -35,14 +38,24 @@ MIN_EXTRACTED_CHARS = 20
 #: Where to look for an opening ``<html>``/``<body>`` tag; without one the input is a fragment.
 DOCUMENT_TAG_SCAN_CHARS = 2048
 
-#: Share of trafilatura's lines that must be paragraphs of the main block for the block to
-#: be read instead of trafilatura's text.
+#: Share of trafilatura's content text the main blocks' paragraphs must make up for the
+#: blocks to be read instead of trafilatura's text.
 FALLBACK_AGREEMENT = 0.8
 
 _DOCUMENT_TAG = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
 #: Labelled cells that make a table a government-information table.
 GOV_META_MIN_LABELS = 2
 
+#: Share of all matched paragraphs an ancestor of the best block must hold itself to be read
+#: instead (a body whose paragraphs sit both in it and in a nested editor block).
+ANCESTOR_SHARE = 0.2
+ANCESTOR_MIN_HITS = 2
+#: Shortest paragraph matched as a part of one of trafilatura's lines (a shorter one, such as
+#: 首页, would be found anywhere).
+SUBSTRING_MIN_CHARS = 10
+_PARAGRAPH_TAGS = ("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "section", "dd")
+_WRAPPER_TAGS = frozenset({"ul", "ol", "li", "table", "tbody", "thead", "tr", "td", "th",
+                           "strong", "b", "span", "font", "em", "a", "center"})
 _TABLE_ROW = re.compile(r"^\|(?P<cells>.*)\|$")
 _LIST_MARKERS = ("- ", "* ", "• ")
 
@@ -79,19 +92,114 @@ def run_trafilatura(html: str) -> str | None:
     return text or None
 
 
-def main_block(root: etree._Element, lines: list[str]) -> etree._Element | None:
-    """The article body of a page whose classes say nothing: the element whose direct ``<p>``
-    children repeat most of trafilatura's ``lines``, then hold the most text."""
-    wanted = {line_key(line) for line in lines}
+def _paragraph_like(el: etree._Element) -> bool:
+    """A ``<p>``, or an innermost block (a ``<div>`` used as a paragraph, a heading, an item)."""
+    if el.tag == "p":
+        return True
+    return not any(child.tag in BLOCK_TAGS for child in el.iterchildren(etree.Element))
+
+
+def _owner(el: etree._Element) -> etree._Element | None:
+    """The block a paragraph belongs to: its parent, above list and table wrappers."""
+    parent = el.getparent()
+    while parent is not None and parent.tag in _WRAPPER_TAGS:
+        parent = parent.getparent()
+    return parent
+
+
+def _scores(
+    root: etree._Element, lines: list[str], title_key: str
+) -> dict[etree._Element, tuple[int, int]]:
+    """Per block: how many of its paragraphs are among trafilatura's content ``lines``, and
+    its text. Furniture and the title do not count: an info line or a heading next to the
+    body does not make their container the body."""
+    wanted = {key for key in content_keys(lines) if not _could_be_title(key, title_key)}
+    found = _Found(wanted)
     scores: dict[etree._Element, tuple[int, int]] = {}
-    for p in root.iter("p"):
-        parent = p.getparent()
-        if parent is None:
+    for el in root.iter(*_PARAGRAPH_TAGS):
+        if not _paragraph_like(el):
             continue
-        text = text_of(p)
-        hits, size = scores.get(parent, (0, 0))
-        scores[parent] = (hits + (line_key(text) in wanted), size + len(text))
-    return max(scores, key=scores.__getitem__) if scores else None
+        owner = _owner(el)
+        if owner is None:
+            continue
+        text = text_of(el)
+        hits, size = scores.get(owner, (0, 0))
+        scores[owner] = (hits + found(line_key(text)), size + len(text))
+    return scores
+
+
+class _Found:
+    """Whether a paragraph is in trafilatura's text: one of its lines, or (long enough to
+    be telling) part of one, since layout tables make it run several paragraphs together."""
+
+    def __init__(self, keys: set[str] | list[str]) -> None:
+        self.keys = set(keys)
+        self.text = "\n".join(self.keys)
+
+    def __call__(self, key: str) -> bool:
+        return key in self.keys or (len(key) >= SUBSTRING_MIN_CHARS and key in self.text)
+
+
+def _could_be_title(key: str, title_key: str) -> bool:
+    return len(key) >= TITLE_MIN_CHARS and (title_key.startswith(key) or title_key.endswith(key))
+
+
+def main_blocks(root: etree._Element, lines: list[str], title_key: str = "") -> list[etree._Element]:
+    """The article body of a page whose classes say nothing, as blocks in document order:
+    the block whose paragraphs repeat most of trafilatura's ``lines`` (then holding the most
+    text), raised to an ancestor holding a good share of them too, with the run of sibling
+    blocks of the same tag and class around it (a body split into several parts).
+    ``title_key``: the page title, whose lines do not count."""
+    scores = _scores(root, lines, title_key)
+    if not scores:
+        return []
+    best = max(scores, key=scores.__getitem__)
+    total = sum(hits for hits, _ in scores.values())
+    for ancestor in best.iterancestors():
+        hits = scores.get(ancestor, (0, 0))[0]
+        if hits >= ANCESTOR_MIN_HITS and hits >= ANCESTOR_SHARE * total:
+            best = ancestor
+    return _sibling_run(best, scores) if total else [best]
+
+
+def _sibling_run(
+    best: etree._Element, scores: dict[etree._Element, tuple[int, int]]
+) -> list[etree._Element]:
+    """``best`` with the unbroken run of siblings of its tag and class around it: the parts
+    of a split body, whose short last part (attachments, signature) may hold nothing
+    trafilatura kept. Siblings without a class must hold a matched paragraph or an image,
+    since plain ``<div>``s side by side are as often body and footer as two body parts."""
+    classed = best.get("class") is not None
+
+    def part(el: etree._Element | None) -> bool:
+        if el is None or el.tag != best.tag or el.get("class") != best.get("class"):
+            return False
+        return classed or el.find(".//img") is not None or any(
+            scores.get(d, (0, 0))[0] for d in el.iter(etree.Element)
+        )
+
+    before = []
+    el = best.getprevious()
+    while part(el):
+        before.append(el)
+        el = el.getprevious()
+    after = []
+    el = best.getnext()
+    while part(el):
+        after.append(el)
+        el = el.getnext()
+    return [*reversed(before), best, *after]
+
+
+def blocks_content(blocks: list[etree._Element], url: str) -> BodyContent:
+    """Paragraphs, images and attachments of several blocks, in order."""
+    out = BodyContent()
+    for block in blocks:
+        part = body_content(block, url)
+        out.paragraphs += part.paragraphs
+        out.images += part.images
+        out.attachments += part.attachments
+    return out
 
 
 def _from_trafilatura(line: str) -> str:
@@ -120,37 +228,44 @@ def read_fallback(
 ) -> Draft:
     """A Draft read without templates."""
     draft = Draft("fallback", None, warnings=[reason])
-    _read_metadata(root, draft, profile)
+    read_page_metadata(root, draft)
+    detail = config_detail(root)
     _take_gov_meta(root, draft)
     clean_dom(root, draft.removed)
     text = run_trafilatura(etree.tostring(root, encoding="unicode", method="html"))
     lines = [_from_trafilatura(line) for line in text.splitlines()] if text else []
-    block = main_block(root, lines)
-    content = body_content(block, url) if block is not None else BodyContent()
+    page_title = meta_content(root, "ArticleTitle") or text_of(root.find(".//title"))
+    blocks = main_blocks(root, lines, line_key(page_title))
+    content = blocks_content(blocks, url)
     draft.images, draft.attachments = content.images, content.attachments
+    draft.title = find_title(root, blocks[0] if blocks else None, title_strip_names(profile, []))
+    draft.column_path = page_columns(root, profile, draft.title)
     if not text:
         draft.warnings.append("trafilatura found no text; used the paragraphs of the main block")
         lines = content.paragraphs
     title_key = line_key(draft.title)
     lines = [line for line in lines if line_key(line) != title_key]
-    if text and _agrees(lines, content.paragraphs):
-        # trafilatura found the same text as the main block: read the block itself, with the
-        # template body mapping (headings, table cells and attachment lines kept).
+    agreed = bool(text) and _agrees(lines, content.paragraphs)
+    if agreed:
+        # trafilatura found the same text as the main blocks: read the blocks themselves, with
+        # the template body mapping (headings, table cells and attachment lines kept).
         read_furniture_metadata(lines, draft)
-        lines = content.paragraphs
+        lines = [p for p in content.paragraphs if line_key(p) != title_key]
         draft.warnings.append("read the main block, which trafilatura's text agrees with")
     else:
         lines += _missing_attachment_lines(lines, content)
-    read_lines(lines, draft)
+    read_lines(lines, draft, footer_runs=not agreed)  # a whole page's lines: its footer too
+    if detail is not None:
+        fill_from_detail(draft, detail, url)
     return draft
 
 
 def _agrees(lines: list[str], paragraphs: list[str]) -> bool:
-    """True when nearly all of trafilatura's content lines are paragraphs of the block."""
-    wanted = [key for key in map(line_key, lines) if key and match_line(key) is None]
-    have = {line_key(p) for p in paragraphs}
-    found = sum(key in have for key in wanted)
-    return bool(wanted) and found >= FALLBACK_AGREEMENT * len(wanted)
+    """True when the blocks' paragraphs make up nearly all of trafilatura's content text."""
+    wanted = [key for key in content_keys(lines) if key]
+    found = _Found(wanted)
+    covered = sum(len(key) for key in {line_key(p) for p in paragraphs} if key and found(key))
+    return bool(wanted) and covered >= FALLBACK_AGREEMENT * sum(map(len, wanted))
 
 
 def _missing_attachment_lines(lines: list[str], content: BodyContent) -> list[str]:
@@ -162,20 +277,3 @@ def _missing_attachment_lines(lines: list[str], content: BodyContent) -> list[st
         p for p in content.paragraphs
         if line_key(p) not in have and any(name in p for name in names)
     ]
-
-
-def _read_metadata(root: etree._Element, draft: Draft, profile: SiteProfile | None) -> None:
-    """Title, date, source and columns from meta tags, headings, ``<title>`` and text."""
-    page_title = text_of(root.find(".//title"))
-    heading = root.find(".//h1")
-    draft.title = meta_content(root, "ArticleTitle") or text_of(heading) or page_title
-    body = root.find("body")
-    page_key = line_key(text_of(body if body is not None else root))
-    draft.published = parse_date(line_key(meta_content(root, "PubDate"))) or parse_date(
-        page_key, labelled_only=True
-    )
-    draft.source = line_key(meta_content(root, "ContentSource")) or parse_source(page_key)
-    names = site_names(profile) or {line_key(page_title.split("_")[-1])}
-    draft.column_path = meta_column_path(root) or column_path_from_title(
-        page_title, names, draft.title
-    )

@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urldefrag, urlsplit
 
 from lxml import etree
 
-from dgportal_crawler.extract.body import absolute_url
 from dgportal_crawler.extract.boilerplate import line_key
 from dgportal_crawler.extract.decode import decode_html
 from dgportal_crawler.extract.dom import parse_html, select, select_one, text_of
 from dgportal_crawler.extract.errors import ExtractionError
 from dgportal_crawler.extract.metadata import parse_date
+from dgportal_crawler.extract.normalise import normalise_text
 from dgportal_crawler.extract.templates import template_order
-from dgportal_crawler.normalise import normalise_text
+from dgportal_crawler.extract.urls import link_url, without_fragment
 from dgportal_crawler.profile import SiteProfile, TemplateSelectors
 
 #: Link texts of a next-page link (keys: simplified, ASCII punctuation).
@@ -88,13 +87,8 @@ def _date(text: str) -> dt.date | None:
 
 def _href(link: etree._Element | None, url: str) -> str | None:
     """Absolute URL of a followable link (no javascript:, no fragment-only link)."""
-    if link is None:
-        return None
-    href = (link.get("href") or "").strip()
-    if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
-        return None
-    absolute = absolute_url(url, href)
-    return urldefrag(absolute)[0] if absolute else None
+    absolute = link_url(link.get("href"), url) if link is not None else None
+    return without_fragment(absolute) if absolute else None
 
 
 def _next_url(root: etree._Element, sel: TemplateSelectors, url: str) -> str | None:
@@ -120,11 +114,7 @@ def _labelled_next(root: etree._Element, url: str) -> str | None:
 
 def _other_page(link: etree._Element, url: str) -> str | None:
     href = _href(link, url)
-    return href if href and href != urldefrag(url)[0] else None
-
-
-def _is_article(url: str, profile: SiteProfile) -> bool:
-    return profile.article_id_pattern.search(urlsplit(url).path) is not None
+    return href if href and href != without_fragment(url) else None
 
 
 def _linked_articles(root: etree._Element, url: str, profile: SiteProfile) -> list[ListEntry]:
@@ -133,7 +123,7 @@ def _linked_articles(root: etree._Element, url: str, profile: SiteProfile) -> li
     for link in root.iter("a"):
         href = _href(link, url)
         title = normalise_text(link.get("title") or text_of(link))
-        if not href or not title or href in entries or not _is_article(href, profile):
+        if not href or not title or href in entries or profile.post_id(href) is None:
             continue
         parent = link.getparent()
         entries[href] = ListEntry(href, title, _date(text_of(parent) if parent is not None else ""))

@@ -1,7 +1,10 @@
-"""Article metadata from text: dates, the info line, the editor line, breadcrumbs, titles.
+"""Article metadata from text: dates, the info line, the editor line, government tables and
+breadcrumbs (the site name in titles: ``sitenames``).
 
 Functions take line *keys* (simplified, ASCII punctuation; see ``boilerplate.line_key``), so
 traditional and full-width pages parse with the same patterns, and return simplified values.
+Every label comes from ``labels``, the vocabulary the furniture rules use too: a line the
+rules call an info or editor line is a field line whose values are read here.
 """
 
 from __future__ import annotations
@@ -11,34 +14,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from dgportal_crawler.extract import labels as L
 from dgportal_crawler.extract.boilerplate import line_key
-from dgportal_crawler.extract.spam import is_spam_line, strip_trailing_spam
-from dgportal_crawler.normalise import normalise_whitespace, to_simplified
+from dgportal_crawler.extract.kinds import DatePrecision
 
 #: Time zone used when no site profile is given (the Dongguan portal's own).
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-#: Labels ending a value in an info or editor line.
-_STOP_LABELS = r"发布|发表|更新|来源|作者|责任编辑|编辑|责编|审核|审校|字[体号]|浏览|点击|打印|关闭|阅读|访问"
 _DATE = (
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2}))?)?"
 )
-_LABELLED_DATE = re.compile(rf"(?:发布|发表|更新)(?:日期|时间)\s*:?\s*{_DATE}")
+_LABELLED_DATE = re.compile(rf"(?:{L.alternation(L.DATE_LABELS)})\s*:?\s*{_DATE}")
+_OTHER_DATE = re.compile(rf"(?:{L.alternation(L.OTHER_DATE_LABELS)})\s*:?\s*{_DATE}")
 _ANY_DATE = re.compile(_DATE)
-_SOURCE = re.compile(rf"来源\s*:\s*(?P<v>[^\s\[]+(?:\s(?!{_STOP_LABELS}|\[)[^\s\[]+)*)")
-_EDITOR_FIELD = re.compile(
-    rf"(?P<label>作者|责任编辑|编辑|责编|审核|审校|审稿)\s*:\s*"
-    rf"(?P<v>[^\s:]+(?:\s(?!(?:{_STOP_LABELS})\s*:)[^\s:]+)*)"
+#: A label found by search in running text: not glued to a preceding character (资金来源).
+_NOT_AFTER_CJK = r"(?<![\u4e00-\u9fff])"
+_SOURCE = re.compile(
+    rf"{_NOT_AFTER_CJK}(?:{L.alternation(L.SOURCE_LABELS)})\s*:\s*(?P<v>[^\s|\[\]{{}}]+)"
 )
-_EDITOR_ROLES = {"作者": "author", "责任编辑": "editor", "编辑": "editor", "责编": "editor",
-                 "审核": "reviewer", "审校": "reviewer", "审稿": "reviewer"}
-#: Labels of the government-information table of notices.
-GOV_META_LABELS = ("索引号", "发布机构", "发文机关", "发文字号", "文号", "成文日期", "发布日期",
-                   "主题分类", "公开方式", "公开范围", "公开时限", "有效性", "名称", "组配分类")
-_GOV_LABEL = re.compile(rf"^(?P<label>{'|'.join(GOV_META_LABELS)})\s*:?\s*(?P<v>.*)$")
+_PERSON = re.compile(
+    rf"{_NOT_AFTER_CJK}(?P<label>{L.alternation(tuple(L.PERSON_ROLES))})\s*:\s*(?P<v>[^\s|\[\]:{{}}]+)"
+)
+_GOV_LABEL = re.compile(rf"^(?P<label>{L.alternation(L.GOV_TABLE_LABELS)})\s*:?\s*(?P<v>.*)$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:/|>|»|›|→|\|)\s*")
-_CRUMB_PREFIX = re.compile(r"^[^:]{0,12}位置\s*:\s*")
-_PRECISIONS = (("S", "second"), ("M", "minute"))
+_CRUMB_PREFIX = re.compile(rf"^\[?\s*(?:{L.alternation(L.CRUMB_LABELS)})\s*:\s*")
+_PRECISIONS: tuple[tuple[str, DatePrecision], ...] = (("S", "second"), ("M", "minute"))
+_RANK: dict[DatePrecision, int] = {"day": 0, "minute": 1, "second": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +47,14 @@ class PubDate:
     """A publication time as written: the naive local time and how precise it was."""
 
     value: datetime
-    precision: str  # "day" | "minute" | "second"
+    precision: DatePrecision
 
     def iso(self, timezone: str) -> str:
         """ISO 8601 with the zone's offset at that moment (``2023-02-27T10:14:00+08:00``)."""
         return self.value.replace(tzinfo=ZoneInfo(timezone)).isoformat()
 
 
-def parse_date(key: str, *, labelled_only: bool = False) -> PubDate | None:
-    """The first publication date in ``key``: a labelled one (发布日期…) if any, else any date."""
-    match = _LABELLED_DATE.search(key) or (None if labelled_only else _ANY_DATE.search(key))
-    if not match:
-        return None
+def _pub_date(match: re.Match[str]) -> PubDate | None:
     parts = match.groupdict()
     precision = next((name for group, name in _PRECISIONS if parts[group]), "day")
     try:
@@ -67,18 +64,80 @@ def parse_date(key: str, *, labelled_only: bool = False) -> PubDate | None:
     return PubDate(value, precision)
 
 
+def more_precise(known: PubDate | None, found: PubDate | None) -> PubDate | None:
+    """``known`` unless it is missing, or ``found`` is the same day told more precisely (a
+    table shows the day, the info line the second: the second is the page's own precision)."""
+    if known is None or found is None:
+        return known or found
+    same_day = known.value.date() == found.value.date()
+    if same_day and _RANK[found.precision] > _RANK[known.precision]:
+        return found
+    return known
+
+
+def parse_date(key: str, *, labelled_only: bool = False) -> PubDate | None:
+    """The publication date in ``key``: the first one labelled 发布日期/发布时间/发表时间/信息提供
+    日期 (told most precisely), else any date not labelled 成文日期/更新时间 (unless
+    ``labelled_only``)."""
+    found: PubDate | None = None
+    for match in _LABELLED_DATE.finditer(key):
+        found = more_precise(found, _pub_date(match))
+    if found is not None or labelled_only:
+        return found
+    other = {m.start("y") for m in _OTHER_DATE.finditer(key)}
+    for match in _ANY_DATE.finditer(key):
+        if match.start() not in other and (date := _pub_date(match)) is not None:
+            return date
+    return None
+
+
+def _until_next_label(value: str) -> str:
+    """A value found in running text, cut where the next field starts (``本网发布日期:…``)."""
+    following = L.START.search(value)
+    return value[: following.start()] if following else value
+
+
 def parse_source(key: str) -> str | None:
-    """The 来源 value of an info line."""
+    """The 来源 / 信息来源 / 稿件来源 / 文章来源 value: of the field line ``key``, else of the
+    first such label in running text (one word)."""
+    fields = L.fields_of(key)
+    if fields is not None:
+        return next((f.value for f in fields if f.kind == "source" and f.value), None)
     match = _SOURCE.search(key)
-    return match.group("v").strip() if match else None
+    value = _until_next_label(match.group("v")) if match else ""
+    return value or None
 
 
 def parse_editor(key: str) -> dict[str, str]:
-    """author / editor / reviewer from an editor line (first value of each role wins)."""
-    found: dict[str, str] = {}
-    for match in _EDITOR_FIELD.finditer(key):
-        found.setdefault(_EDITOR_ROLES[match.group("label")], match.group("v").strip())
-    return found
+    """author / editor / reviewer from person fields (first value of each role wins; 校对,
+    摄影, 通讯员 and 记者 are recognised and not kept)."""
+    fields = L.fields_of(key)
+    if fields is not None:
+        found = [(f.label, f.value) for f in fields if f.kind == "person" and f.value]
+    else:
+        found = [(m.group("label"), _until_next_label(m.group("v"))) for m in _PERSON.finditer(key)]
+    people: dict[str, str] = {}
+    for label, value in found:
+        role = L.PERSON_ROLES[label]
+        if role is not None and value:
+            people.setdefault(role, value)
+    return people
+
+
+def label_cell_lines(cells: list[str]) -> list[str]:
+    """Field lines from the cells of a metadata table or definition list: a cell that is only
+    a label (``信息来源`` / ``信息来源：``) joined to the next cell, and cells that are field
+    lines themselves, as keys."""
+    keys = [line_key(c) for c in cells]
+    out = []
+    for index, key in enumerate(keys):
+        label = key.rstrip(": ")
+        following = keys[index + 1] if index + 1 < len(keys) else ""
+        if label in L.LABEL_KINDS and following and following.rstrip(": ") not in L.LABEL_KINDS:
+            out.append(f"{label}:{following}")
+        elif label not in L.LABEL_KINDS and L.fields_of(key):
+            out.append(key)
+    return out
 
 
 def parse_gov_meta(cells: list[str]) -> dict[str, str]:
@@ -115,32 +174,3 @@ def parse_breadcrumb(names: list[str], text: str, site_names: set[str]) -> list[
             return keys[index + 1 :]
     return []
 
-
-def clean_title(title: str, strip_names: set[str]) -> tuple[str, int]:
-    """Strip planted spam and ``_column_site`` suffixes from a title (original script kept).
-
-    ``strip_names`` are simplified names removable from the end (site and column names).
-    Returns the title and the number of spam strings removed.
-    """
-    title, spam = strip_trailing_spam(title, to_simplified(title).lower())
-    segments = [s for s in title.split("_") if s.strip()] or [title]
-    while len(segments) > 1 and (key := line_key(segments[-1])) and (
-        key in strip_names or is_spam_line(key)
-    ):
-        spam += is_spam_line(key)
-        segments.pop()
-    kept = [s for s in segments if not is_spam_line(line_key(s))] or segments
-    spam += len(segments) - len(kept)
-    return normalise_whitespace("_".join(s.strip() for s in kept)), spam
-
-
-def column_path_from_title(page_title: str, site_names: set[str], title: str = "") -> list[str]:
-    """Columns from a ``[{title}_]{column}_{parent}_{site}`` page title, outermost first
-    (simplified); a first segment equal to the article ``title`` is not a column."""
-    segments = [k for k in (line_key(s) for s in page_title.split("_")) if k]
-    if len(segments) < 2 or segments[-1] not in site_names:
-        return []
-    columns = segments[:-1]
-    if title and columns[0] == line_key(title):
-        columns = columns[1:]
-    return list(reversed(columns))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from dgportal_crawler.extract.normalise import to_simplified
+
 #: Keywords that do not occur as a whole line on a government page.
 STRONG_KEYWORDS = (
     "日韩", "欧美", "亚洲", "无码", "有码", "色情", "情色", "黄色网站", "激情", "偷拍", "自拍",
@@ -84,6 +86,23 @@ def is_spam_line(key: str) -> bool:
         return False
     hits, strong = _hits(compact)
     return hits >= SPAM_MIN_HITS and strong >= SPAM_MIN_STRONG
+
+
+#: Sentence ends after which a planted run can be glued to a paragraph (``…显著。日韩欧美综合``).
+_SENTENCE_ENDS = "。！？!?”」"
+_GLUED_TAIL = re.compile(rf"(?<=[{_SENTENCE_ENDS}])[^{_SENTENCE_ENDS}\s]{{2,{SPAM_MAX_CHARS}}}$")
+
+
+def cut_spam_tail(text: str) -> tuple[str, int]:
+    """Cut a planted keyword run glued to the end of a paragraph after its last sentence;
+    returns (text, runs cut). Only a run the line detector calls spam is cut."""
+    stripped = text.rstrip()
+    if not stripped or stripped[-1] in _SENTENCE_ENDS:
+        return text, 0
+    match = _GLUED_TAIL.search(stripped)
+    if match is None or not is_spam_line(to_simplified(match.group()).lower()):
+        return text, 0
+    return stripped[: match.start()], 1
 
 
 def strip_trailing_spam(text: str, key: str) -> tuple[str, int]:

@@ -8,7 +8,7 @@ navigation and footer are never read in this mode, so walking them would only co
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
@@ -17,7 +17,7 @@ from dgportal_crawler.extract.boilerplate import line_key
 from dgportal_crawler.extract.dom import meta_content, select_one, text_of
 from dgportal_crawler.extract.domclean import clean_stray_text, find_furniture, remove_furniture
 from dgportal_crawler.extract.draft import Draft
-from dgportal_crawler.extract.lines import read_lines
+from dgportal_crawler.extract.lines import read_furniture_metadata, read_lines
 from dgportal_crawler.extract.metadata import (
     parse_breadcrumb,
     parse_date,
@@ -25,6 +25,13 @@ from dgportal_crawler.extract.metadata import (
     parse_gov_meta,
     parse_source,
 )
+from dgportal_crawler.extract.pagemeta import (
+    field_blocks,
+    find_title,
+    meta_column_path,
+    read_page_metadata,
+)
+from dgportal_crawler.extract.sitenames import site_names, title_strip_names
 from dgportal_crawler.profile import SiteProfile, TemplateSelectors
 
 #: Furniture removed before any metadata is read: the toolbar's hidden anchors sit inside
@@ -36,24 +43,6 @@ def template_order(profile: SiteProfile, hint: str | None) -> list[TemplateSelec
     """The hinted template first, then the profile's other templates in their order."""
     ordered = [profile.templates[hint]] if hint in profile.templates else []
     return ordered + [t for name, t in profile.templates.items() if name != hint]
-
-
-def site_names(profile: SiteProfile | None) -> set[str]:
-    """The site's display names as line keys (simplified), to find them in breadcrumbs."""
-    if profile is None:
-        return set()
-    return set(_keys((profile.display_name, *profile.title_suffixes)))
-
-
-@lru_cache(maxsize=16)
-def _keys(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(line_key(n) for n in names if n.strip())
-
-
-def meta_column_path(root: etree._Element) -> list[str]:
-    """``[ColumnType, ColumnName]`` from the page's meta tags (parent column first)."""
-    names = (meta_content(root, "ColumnType"), meta_content(root, "ColumnName"))
-    return [line_key(n) for n in names if n]
 
 
 def article_scope(body: etree._Element, title: etree._Element | None) -> etree._Element:
@@ -94,12 +83,51 @@ def read_template(
         links = [text_of(a) for a in crumb.iter("a")]
         draft.column_path = parse_breadcrumb(links, text_of(crumb), site_names(profile))
     draft.column_path = draft.column_path or meta_column_path(root)
+    _complete_from_page(root, scope, body, draft, profile)
     remove_furniture(scope, furniture, draft.removed, [el for el in (body, title) if el is not None])
     clean_stray_text(root, draft.removed)
     content = body_content(body, url)
     read_lines(content.paragraphs, draft, trimmed=True)
     draft.images, draft.attachments = content.images, content.attachments
     return draft
+
+
+def _complete_from_page(
+    root: etree._Element, scope: etree._Element, body: etree._Element, draft: Draft,
+    profile: SiteProfile,
+) -> None:
+    """What the template's selectors did not find (another town's page on the same platform
+    shares the body's class but not the title's or the info line's): read from the page as
+    the fallback reads it; people only from the blocks after the body (an editor line)."""
+    if not draft.title:
+        draft.title = find_title(root, body, title_strip_names(profile, []))
+        if draft.title:
+            draft.warnings.append("title element missing; title from the page")
+    page = Draft("template")
+    if draft.published is None or draft.source is None:
+        read_page_metadata(root, page)
+    elif not draft.people:
+        read_furniture_metadata(_labelled(_after(body, scope)), page)
+    if draft.published is None and page.published is not None:
+        draft.published = page.published
+        draft.warnings.append("no date in the info line; date from the page")
+    draft.source = draft.source or page.source
+    draft.take_people(page.people)
+
+
+def _after(body: etree._Element, scope: etree._Element) -> Iterator[str]:
+    """Field blocks following the body: its next siblings, then those of each ancestor up to
+    and including the article scope (an editor line after the body's container)."""
+    node: etree._Element | None = body
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from field_blocks(sibling)
+        node = None if node is scope else node.getparent()
+
+
+def _labelled(texts: Iterable[str]) -> list[str]:
+    """The texts that can hold a labelled field (``作者：…``): those with a colon."""
+    return [text for text in texts if ":" in text or "：" in text]
 
 
 def _element_key(el: etree._Element | None) -> str:

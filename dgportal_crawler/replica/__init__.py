@@ -5,12 +5,12 @@ on 127.0.0.1 with Twisted; ``ReplicaServer`` does so in a child process for test
 The DOM contract is docs/templates.md.
 """
 
-from .model import COLUMNS, Column
+from .model import COLUMNS, ReplicaColumn
 from .process import ReplicaServer, ReplicaServerError
 from .server import serve
 from .site import Replica, ReplicaResponse
 
 __all__ = [
-    "COLUMNS", "Column", "Replica", "ReplicaResponse", "ReplicaServer", "ReplicaServerError",
-    "serve",
+    "COLUMNS", "Replica", "ReplicaColumn", "ReplicaResponse", "ReplicaServer",
+    "ReplicaServerError", "serve",
 ]

@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from .content import ATTACHMENT_TYPES
+from .blocks import ATTACHMENT_TYPES
 
 _JFIF = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from . import vocab_base as vb
 from . import vocab_forms as vf
 from . import vocab_topics as vt
-from .content import Body, Draft
-from .model import ArticleMeta
+from .blocks import Body, ReplicaDraft
+from .model import ArticleMeta, ColumnKind
 from .writing import ORDINALS, Writer
 
 COMMUNITY_TOPICS = ("community", "festival", "elderly", "volunteer", "sports", "environment")
@@ -20,7 +20,7 @@ def _file_name(w: Writer) -> str:
     return f"微信图片_{shot:%Y%m%d%H%M%S}.jpg"
 
 
-def news(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
+def news(w: Writer, meta: ArticleMeta, body: Body) -> ReplicaDraft:
     rng = w.rng
     topic = rng.choice(sorted(vt.TOPICS))
     titles, pool = vt.TOPICS[topic]
@@ -28,7 +28,7 @@ def news(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
     pool = pool + vt.GENERAL
     if rng.random() < 0.15:  # a short brief
         body.add("p", w.paragraph(pool, 1, 2))
-        return Draft(title, body, vb.SOURCES_NEWS)
+        return ReplicaDraft(title, body, vb.SOURCES_NEWS)
     paragraphs = rng.randint(3, 7)
     headed = rng.random() < 0.12
     heads = rng.sample(vt.SUBHEADS, 3)
@@ -47,7 +47,7 @@ def news(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
         for community in rng.sample(vb.COMMUNITIES, rng.randint(3, 6)):
             rows.append((community, w.fill("{n_mid}"), w.fill("{pct}%")))
         body.add("table", rows=tuple(rows))
-    return Draft(title, body, vb.SOURCES_NEWS)
+    return ReplicaDraft(title, body, vb.SOURCES_NEWS)
 
 
 def _gov_meta(w: Writer, meta: ArticleMeta, issuer: str) -> dict[str, str]:
@@ -65,7 +65,7 @@ def _gov_meta(w: Writer, meta: ArticleMeta, issuer: str) -> dict[str, str]:
     }
 
 
-def notice(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
+def notice(w: Writer, meta: ArticleMeta, body: Body) -> ReplicaDraft:
     rng = w.rng
     title = w.pick(vf.NOTICE_TITLES)
     issuer = rng.choice(vf.ISSUERS)
@@ -82,10 +82,10 @@ def notice(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
     body.add("p", issuer)
     y, m, d = gov["成文日期"].split("-")
     body.add("p", f"{y}年{int(m)}月{int(d)}日")
-    return Draft(title, body, vf.ISSUERS + vb.SOURCES_NOTICE, gov)
+    return ReplicaDraft(title, body, vf.ISSUERS + vb.SOURCES_NOTICE, gov)
 
 
-def photo(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
+def photo(w: Writer, meta: ArticleMeta, body: Body) -> ReplicaDraft:
     rng = w.rng
     template = w.rng.choice(vf.PHOTO_TITLES)
     title = w.fill(template)
@@ -101,10 +101,10 @@ def photo(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
         body.image(text.lstrip("▲"), text)
     if rng.random() < 0.5:
         body.add("p", w.paragraph(pool + vt.GENERAL, 1, 2))
-    return Draft(title, body, vb.SOURCES_NEWS)
+    return ReplicaDraft(title, body, vb.SOURCES_NEWS)
 
 
-def interview(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
+def interview(w: Writer, meta: ArticleMeta, body: Body) -> ReplicaDraft:
     rng = w.rng
     guest = w.name()
     post = rng.choice(vb.POSTS)
@@ -123,10 +123,10 @@ def interview(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
         for k, point in enumerate(w.sentences(vf.INTERVIEW_POINTS, rng.randint(2, 5))):
             support = w.pick(vf.INTERVIEW_SUPPORT) if rng.random() < 0.5 else ""
             body.add("p", f"{ORDINALS[k]}是{point}。{support}")
-    return Draft(title, body, ("本网", "厚街发布", "厚街镇宣传办"))
+    return ReplicaDraft(title, body, ("本网", "厚街发布", "厚街镇宣传办"))
 
 
-def community(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
+def community(w: Writer, meta: ArticleMeta, body: Body) -> ReplicaDraft:
     rng = w.rng
     titles, pool = vt.TOPICS[rng.choice(COMMUNITY_TOPICS)]
     title = w.pick(titles)
@@ -136,10 +136,10 @@ def community(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
         body.add("p", w.paragraph(pool + vt.GENERAL, 1, 3))
         if i == 0 and rng.random() < 0.2:
             body.image(title, f"▲{rng.choice(vt.NEWS_CAPTIONS)[1:]}")
-    return Draft(title, body, vb.SOURCES_COMMUNITY)
+    return ReplicaDraft(title, body, vb.SOURCES_COMMUNITY)
 
 
-def policy(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
+def policy(w: Writer, meta: ArticleMeta, body: Body) -> ReplicaDraft:
     rng = w.rng
     name = w.slot("policy")
     title = w.pick(vf.POLICY_TITLES)
@@ -179,10 +179,10 @@ def policy(w: Writer, meta: ArticleMeta, body: Body) -> Draft:
         body.add("p", f"答：{w.fill(vf.POLICY_FAQ_ANSWERS[k])}")
     if rng.random() < 0.5:
         body.attach(f"{name}.pdf")
-    return Draft(title, body, ("本网", "厚街镇司法所", "厚街镇经济发展局", "厚街镇人民政府办公室"))
+    return ReplicaDraft(title, body, ("本网", "厚街镇司法所", "厚街镇经济发展局", "厚街镇人民政府办公室"))
 
 
-BUILDERS: dict[str, Callable[[Writer, ArticleMeta, Body], Draft]] = {
+BUILDERS: dict[ColumnKind, Callable[[Writer, ArticleMeta, Body], ReplicaDraft]] = {
     "news": news, "notice": notice, "photo": photo, "interview": interview,
     "community": community, "policy": policy,
 }

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from html import escape
 
-from .model import COLUMNS, SITE_ID_CODE, SITE_NAME, SITE_ROOT, Column
+from .model import COLUMNS, SITE_ID_CODE, SITE_NAME, SITE_ROOT, ReplicaColumn
 from .vocab_base import TOWNS
 
 PORTAL = "https://www.dg.gov.cn/"
@@ -63,11 +63,16 @@ class Esd:
         )
 
 
-def column_href(col: Column, page: int = 1) -> str:
+def site_title(*parts: str) -> str:
+    """A page title: ``parts`` then the site name, joined by ``_`` as the portal does."""
+    return "_".join((*parts, SITE_NAME))
+
+
+def column_href(col: ReplicaColumn, page: int = 1) -> str:
     return col.url_path + col.page_name(page)
 
 
-def head(title: str, col: Column | None, extra_meta: Sequence[tuple[str, str]] = ()) -> str:
+def head(title: str, col: ReplicaColumn | None, extra_meta: Sequence[tuple[str, str]] = ()) -> str:
     metas = [("SiteName", SITE_NAME), ("SiteDomain", "www.dg.gov.cn"), ("SiteIDCode", SITE_ID_CODE)]
     if col is not None:
         metas += [("ColumnName", col.name), ("ColumnType", col.parent)]
@@ -98,7 +103,7 @@ def _nav_links() -> list[tuple[str, str]]:
 NAV_LINKS = _nav_links()
 
 
-def top(esd: Esd, col: Column | None, trail: Sequence[tuple[str, str]] = ()) -> str:
+def top(esd: Esd, col: ReplicaColumn | None, trail: Sequence[tuple[str, str]] = ()) -> str:
     bar = (
         '<div class="top-bar"><a class="wza" href="javascript:void(0)">无障碍</a> '
         '<a class="zzms" href="javascript:void(0)">长者模式</a> '
@@ -137,7 +142,7 @@ def footer(esd: Esd) -> str:
     return esd.wrap(html)
 
 
-def page(title: str, col: Column | None, main: Callable[[Esd], str], esd: Esd,
+def page(title: str, col: ReplicaColumn | None, main: Callable[[Esd], str], esd: Esd,
          extra_meta: Sequence[tuple[str, str]] = (), announce: str | None = None) -> str:
     """A whole page around ``main``; regions are numbered in document order and counted
     before the announcement that opens the body is written."""
@@ -153,7 +158,7 @@ def page(title: str, col: Column | None, main: Callable[[Esd], str], esd: Esd,
 Entry = tuple[str, str, str]  # href relative to the list page, title, date "YYYY-MM-DD"
 
 
-def pager(col: Column, page_no: int, last: int) -> str:
+def pager(col: ReplicaColumn, page_no: int, last: int) -> str:
     def href(n: int) -> str:
         return col.page_name(n)
 
@@ -170,7 +175,7 @@ def pager(col: Column, page_no: int, last: int) -> str:
     return '<div class="page">' + " ".join(parts) + "</div>"
 
 
-def list_page(col: Column, entries: Sequence[Entry], page_no: int, last: int) -> str:
+def list_page(col: ReplicaColumn, entries: Sequence[Entry], page_no: int, last: int) -> str:
     if col.template == "legacy":
         pairs = "".join(
             '<div class="list-right_title fon_1">'
@@ -192,10 +197,10 @@ def list_page(col: Column, entries: Sequence[Entry], page_no: int, last: int) ->
             f'<div class="list-box">\n<ul class="news-list">\n{items}</ul>\n'
             f"{pager(col, page_no, last)}\n</div>"
         )
-    return page(f"{col.name}_{col.parent}_{SITE_NAME}", col, lambda _esd: main, Esd(False))
+    return page(site_title(col.name, col.parent), col, lambda _esd: main, Esd(False))
 
 
-def home_page(blocks: Sequence[tuple[Column, Sequence[Entry]]]) -> str:
+def home_page(blocks: Sequence[tuple[ReplicaColumn, Sequence[Entry]]]) -> str:
     parts = []
     for col, entries in blocks:
         items = "".join(
@@ -207,7 +212,7 @@ def home_page(blocks: Sequence[tuple[Column, Sequence[Entry]]]) -> str:
             f'<ul>{items}</ul><a class="more" href="{column_href(col)}">更多</a></div>\n'
         )
     main = '<div class="home">\n' + "".join(parts) + "</div>"
-    return page(SITE_NAME, None, lambda _esd: main, Esd(False))
+    return page(site_title(), None, lambda _esd: main, Esd(False))
 
 
 ROBOTS = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .content import Article, Block, attachment_path, img_path
-from .model import SITE_NAME
-from .render import Esd, a, page, t
+from .blocks import Block, attachment_path, img_path
+from .content import ReplicaArticle
+from .render import Esd, a, page, site_title, t
 
 Link = tuple[str, str]  # href, title
 
@@ -25,6 +25,13 @@ def _identity(text: str) -> str:
 
 def body_html(blocks: Sequence[Block], legacy: bool, ink: Callable[[str], str] = _identity) -> str:
     """The body's inner HTML; ``ink`` rewrites running text (the mirror's pinyin)."""
+    return "\n".join(body_parts(blocks, legacy, ink))
+
+
+def body_parts(
+    blocks: Sequence[Block], legacy: bool, ink: Callable[[str], str] = _identity
+) -> list[str]:
+    """The HTML of each block of the body, in order."""
     indent = "　　" if legacy else ""  # old Ucap bodies indent with full-width spaces
     out: list[str] = []
     for b in blocks:
@@ -58,10 +65,10 @@ def body_html(blocks: Sequence[Block], legacy: bool, ink: Callable[[str], str] =
             cls = "" if legacy else f' class="nfw-cms-attachment" attachment-id="{b.ref}"'
             href = attachment_path(b.ref, b.text)
             out.append(f'<p>附件：<a{cls} href="{href}">{t(b.text)}</a></p>')
-    return "\n".join(out)
+    return out
 
 
-def _editor(article: Article) -> str:
+def _editor(article: ReplicaArticle) -> str:
     fields = [("作者", article.author), ("责任编辑", article.editor), ("审核", article.reviewer)]
     text = "　".join(f"{k}：{v}" for k, v in fields if v)
     return f'<div class="editor">{t(text)}</div>\n' if text else ""
@@ -78,7 +85,7 @@ def _gov_meta(gov: dict[str, str] | None) -> str:
     return '<table class="gov-meta">' + "".join(rows) + "</table>\n"
 
 
-def _current(article: Article, nb: Neighbours, ink: Callable[[str], str], esd: Esd) -> str:
+def _current(article: ReplicaArticle, nb: Neighbours, ink: Callable[[str], str], esd: Esd) -> str:
     m = article.meta
     share = esd.wrap(
         '<div class="share">分享到：<a class="wx" href="javascript:void(0)">微信</a>'
@@ -115,7 +122,7 @@ def _current(article: Article, nb: Neighbours, ink: Callable[[str], str], esd: E
     )
 
 
-def _legacy(article: Article, ink: Callable[[str], str], esd: Esd) -> str:
+def _legacy(article: ReplicaArticle, ink: Callable[[str], str], esd: Esd) -> str:
     m = article.meta
     line = esd.wrap(
         f'<div class="line"><table><tr><td>来源：{t(article.source)}</td>'
@@ -136,7 +143,7 @@ def _legacy(article: Article, ink: Callable[[str], str], esd: Esd) -> str:
 
 
 def article_page(
-    article: Article, nb: Neighbours, esd: Esd, ink: Callable[[str], str] | None = None
+    article: ReplicaArticle, nb: Neighbours, esd: Esd, ink: Callable[[str], str] | None = None
 ) -> str:
     """The whole article page; ``ink`` rewrites running body text (hijacked mirrors)."""
     m, col = article.meta, article.meta.col
@@ -153,6 +160,6 @@ def article_page(
         return _current(article, nb, write, esd)
 
     return page(
-        f"{article.title}_{col.name}_{SITE_NAME}", col, main, esd, metas,
-        announce=f"{col.name}_{col.parent}_{SITE_NAME}",
+        site_title(article.title, col.name), col, main, esd, metas,
+        announce=site_title(col.name, col.parent),
     )

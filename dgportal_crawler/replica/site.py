@@ -7,7 +7,9 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Literal, get_args
 
+from . import redesign as redesigned
 from . import variants
 from .assets import (
     attachment_bytes,
@@ -17,22 +19,17 @@ from .assets import (
     jpeg_bytes,
     parse_http_date,
 )
-from .content import (
-    ATTACHMENT_BASE,
-    ATTACHMENT_TYPES,
-    IMG_BASE,
-    Article,
-    build_article,
-    edited_article,
-    spam_for,
-)
+from .blocks import ATTACHMENT_BASE, ATTACHMENT_TYPES, IMG_BASE
+from .content import ReplicaArticle, build_article, edited_article, owns, spam_for
 from .model import (
     COLUMNS,
     EPOCH,
     PAGE_SIZE,
     SITE_ROOT,
     ArticleMeta,
-    Column,
+    EncodingMode,
+    ReplicaColumn,
+    Variant,
     build_index,
 )
 from .render import CSS, ROBOTS, Esd, home_page, list_page
@@ -45,6 +42,9 @@ _POST = re.compile(r"^content/post_([0-9]{7,})\.html$")
 _IMG = re.compile(r"^/img/0/([0-9]+)/([0-9]+)\.jpg$")
 _ATTACHMENT = re.compile(r"^/attachment/0/([0-9]+)/([0-9]+)\.([a-z]+)$")
 _HTML = "text/html; charset=utf-8"
+#: What a response serves, for the request counts ("other": the home page, redirects, misses).
+ResponseKind = Literal["list", "article", "robots", "asset", "other"]
+RESPONSE_KINDS: tuple[ResponseKind, ...] = get_args(ResponseKind)
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,15 @@ class ReplicaResponse:
     status: int
     headers: dict[str, str]
     body: bytes
-    kind: str = "other"  # list | article | robots | asset | other (home, redirects, misses)
+    kind: ResponseKind = "other"
 
 
-def _not_found(kind: str = "other") -> ReplicaResponse:
+def _not_found(kind: ResponseKind = "other") -> ReplicaResponse:
     body = "<!DOCTYPE html><html><head><title>404</title></head><body>页面不存在</body></html>"
     return ReplicaResponse(404, {"Content-Type": _HTML}, body.encode("utf-8"), kind)
 
 
-def _redirect(location: str, kind: str = "other") -> ReplicaResponse:
+def _redirect(location: str, kind: ResponseKind = "other") -> ReplicaResponse:
     return ReplicaResponse(301, {"Location": location, "Content-Type": _HTML}, b"", kind)
 
 
@@ -73,17 +73,19 @@ class Replica:
     edition: int = 1
     degraded: float = 0.0
     encodings: bool = False
+    redesign: float = 0.0  # fraction of articles served in another DOM (the fallback's test)
     _pages: OrderedDict[tuple[int, int], tuple[bytes, str]] = field(
         default_factory=OrderedDict, init=False, repr=False
     )
 
     def __post_init__(self) -> None:
-        self.index = build_index(self.seed, self.articles, self.degraded, self.encodings)
+        self.index = build_index(self.seed, self.articles, self.degraded, self.encodings,
+                                 redesign=self.redesign)
         self.set_edition(self.edition)
 
     # -- queries ------------------------------------------------------------------
     @property
-    def columns(self) -> list[Column]:
+    def columns(self) -> list[ReplicaColumn]:
         return list(COLUMNS)
 
     def set_edition(self, n: int) -> None:
@@ -103,14 +105,14 @@ class Replica:
     def meta(self, post_id: int) -> ArticleMeta:
         return self.index.articles[self.index.by_id[post_id]]
 
-    def variant_of(self, post_id: int) -> str:
+    def variant_of(self, post_id: int) -> Variant:
         return self.index.variant(self.index.by_id[post_id])
 
-    def encoding_of(self, post_id: int) -> str | None:
+    def encoding_of(self, post_id: int) -> EncodingMode | None:
         """The encoding mode of an "encoded" article (see ``variants.ENCODINGS``), else None."""
         return self.index.encodings.get(self.index.by_id[post_id])
 
-    def article(self, meta: ArticleMeta) -> Article:
+    def article(self, meta: ArticleMeta) -> ReplicaArticle:
         """The article's content in the current edition."""
         if self.is_edited(meta.index):
             return edited_article(self.seed, meta)
@@ -137,7 +139,7 @@ class Replica:
             meta = self.index.articles[index]
             location = REDIRECT_HOST + meta.path if k > 0 else None
             out.append({
-                "id": f"houjie:{meta.post_id}", "post_id": meta.post_id,
+                "id": meta.article_id, "post_id": meta.post_id,
                 "url": origin.rstrip("/") + meta.path, "status": 301 if location else 404,
                 "location": location,
             })
@@ -168,7 +170,7 @@ class Replica:
         return _not_found()
 
     def _in_column(
-        self, column: int, col: Column, rest: str, headers: dict[str, str]
+        self, column: int, col: ReplicaColumn, rest: str, headers: dict[str, str]
     ) -> ReplicaResponse:
         post = _POST.match(rest)
         if post:
@@ -186,7 +188,7 @@ class Replica:
             return _not_found("list")
         chunk = entries[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
         prefix = "./content/" if col.template == "current" else "content/"
-        rows = [(f"{prefix}post_{m.post_id:07d}.html", self.article(m).title,
+        rows = [(prefix + m.file_name, self.article(m).title,
                  f"{m.published:%Y-%m-%d}") for m in chunk]
         html = list_page(col, rows, page_no, last)
         return ReplicaResponse(200, {"Content-Type": _HTML}, html.encode("utf-8"), "list")
@@ -226,7 +228,10 @@ class Replica:
         article = self.article(meta)
         ink = variants.pinyin_ink(self.seed, meta.post_id) if variant == "hijacked" else None
         esd = Esd(variant in ("rendered", "hijacked"))
-        html = article_page(article, self._neighbours(meta), esd, ink)
+        if variant == "redesign":
+            html = redesigned.article_page(article, self._neighbours(meta), self.seed)
+        else:
+            html = article_page(article, self._neighbours(meta), esd, ink)
         if esd.enabled:
             html = variants.to_traditional(html)
         if variant == "hijacked":
@@ -250,7 +255,7 @@ class Replica:
             if not 0 <= i < len(siblings):
                 return None
             other = metas[siblings[i]]
-            return (f"post_{other.post_id:07d}.html", build_article(self.seed, other).title)
+            return (other.file_name, build_article(self.seed, other).title)
 
         related = []
         for i in (pos - 3, pos - 2, pos + 2, pos + 3):
@@ -262,7 +267,7 @@ class Replica:
     def _home(self) -> str:
         blocks = []
         for n, col in enumerate(COLUMNS):
-            rows = [(f"{col.path}content/post_{m.post_id:07d}.html", self.article(m).title,
+            rows = [(f"{col.path}content/{m.file_name}", self.article(m).title,
                      f"{m.published:%Y-%m-%d}") for m in self.column_entries(n)[:8]]
             blocks.append((col, rows))
         return home_page(blocks)
@@ -285,11 +290,4 @@ class Replica:
 
     def _owns(self, ref: int, folder: int, base: int, kind: str, ext: str = "") -> bool:
         """Whether some article's body links this image or attachment id."""
-        index = (ref - base) // 10
-        if folder != ref // 10000 or not 0 <= index < len(self.index.articles):
-            return False
-        blocks = build_article(self.seed, self.index.articles[index]).blocks
-        return any(
-            b.kind == kind and b.ref == ref and b.text.endswith(f".{ext}" if ext else "")
-            for b in blocks
-        )
+        return owns(self.seed, self.index.articles, ref, folder, base, kind, ext)

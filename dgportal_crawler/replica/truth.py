@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from .content import Article
+from .content import ReplicaArticle
+from .model import Variant
 
 
-def ground_truth_record(article: Article, origin: str, variant: str, changed: bool) -> dict:
+def ground_truth_record(
+    article: ReplicaArticle, origin: str, variant: Variant, changed: bool
+) -> dict:
     """One dict per article, in simplified characters whatever variant the page is served as
     (docs/templates.md, "How body content maps to ground-truth paragraphs")."""
     meta, col = article.meta, article.meta.col
     origin = origin.rstrip("/")
     return {
-        "id": f"houjie:{meta.post_id}",
+        "id": meta.article_id,
         "post_id": meta.post_id,
         "url": origin + meta.path,
         "title": article.title,

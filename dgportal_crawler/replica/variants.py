@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from .model import EncodingMode
 from .vocab_base import PINYIN
 
 _TEXT_NODE = re.compile(r">([^<>]+)<")
@@ -77,7 +78,7 @@ def _http_equiv(charset: str) -> str:
 
 
 #: mode -> (codec of the bytes, charset in the HTTP header or None, charset in <meta>)
-ENCODINGS: dict[str, tuple[str, str | None, str]] = {
+ENCODINGS: dict[EncodingMode, tuple[str, str | None, str]] = {
     "meta-only": ("gb18030", None, "gb2312"),  # no header charset; meta names the old subset
     "wrong-header": ("gbk", "utf-8", "gbk"),  # the header lies, the meta is right
     "conflict": ("gbk", "gbk", "utf-8"),  # the header is right, a stale meta still says utf-8
@@ -86,7 +87,7 @@ ENCODINGS: dict[str, tuple[str, str | None, str]] = {
 }
 
 
-def encode(html: str, mode: str | None) -> tuple[bytes, str]:
+def encode(html: str, mode: EncodingMode | None) -> tuple[bytes, str]:
     """The page's bytes and its Content-Type header value."""
     if mode is None:
         return html.encode("utf-8"), "text/html; charset=utf-8"

@@ -137,8 +137,21 @@ def iter_archive_lines(
     passed to ``on_bad`` (by default logged) and skipped, so one bad line cannot stop a
     rebuild or a re-extraction of everything else.
     """
+    for _, record in iter_line_offsets(path, on_bad, require_revision=False, require_id=require_id):
+        yield record
+
+
+def iter_line_offsets(
+    path: Path, on_bad: Callable[[BadLine], None] = _log_bad_line, *,
+    require_id: bool = True, require_revision: bool = True,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(byte offset, record) of each complete line, checked as :func:`iter_archive_lines`
+    does; with ``require_revision`` a line without an integer ``revision`` is bad too."""
+    wanted = "an object with an id and a revision" if require_revision else "an object with an id"
+    offset = 0
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
+            start, offset = offset, offset + len(raw)
             if not raw.endswith(b"\n"):
                 return
             if not raw.strip():
@@ -148,7 +161,9 @@ def iter_archive_lines(
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 on_bad(BadLine(path, number, str(exc)))
                 continue
-            if not isinstance(record, dict) or (require_id and not isinstance(record.get("id"), str)):
-                on_bad(BadLine(path, number, "not an object with an id"))
+            if (not isinstance(record, dict)
+                    or (require_id and not isinstance(record.get("id"), str))
+                    or (require_revision and type(record.get("revision")) is not int)):
+                on_bad(BadLine(path, number, f"not {wanted}"))
                 continue
-            yield record
+            yield start, record

@@ -129,6 +129,10 @@ class SiteLayout:
     def warc_file(self, run_id: str, index: int) -> Path:
         return self.warc_dir / f"{run_id}-{index:05d}.warc.gz"
 
+    def warc_files(self) -> list[Path]:
+        """Every WARC file, in name order (run ids sort by start time)."""
+        return sorted(self.warc_dir.glob("*.warc.gz")) if self.warc_dir.is_dir() else []
+
     def relative(self, path: Path) -> str:
         """``path`` as the archive names it (POSIX, relative to the site folder)."""
         return Path(path).relative_to(self.site_dir).as_posix()

@@ -3,13 +3,24 @@
 Written at the end of a run (it is a snapshot; files appended to afterwards will no
 longer match). ``state.sqlite*`` is left out on purpose: it is a rebuildable cache that
 changes on every run, and sqlite rewrites it in place.
+
+Incremental: beside ``files`` (``path → {sha256, size}``, the portable facts) the manifest
+keeps ``mtime_ns`` (``path → st_mtime_ns``, a local hint). When the manifest is written
+again, a file whose size and mtime are what the last manifest recorded keeps its entry
+unhashed; only new and changed files are read. WARC files are never reopened once written
+and month files are only appended to, so a run hashes about what it wrote, however big the
+archive has grown. An mtime is recorded only for a file that had not changed for
+:data:`RACY_NS` when it was hashed (a change within the same timestamp tick could
+otherwise go unnoticed); such a file is simply hashed again next time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import os
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,50 +34,128 @@ MANIFEST_VERSION = 1
 #: half-made replacements.
 EXCLUDED_SUFFIXES = (".log", ".tmp")
 
+#: A file modified less than this before it was hashed gets no mtime in the manifest. Wider
+#: than any filesystem's timestamp granularity (FAT's is 2 s; ext4's is the kernel tick).
+RACY_NS = 2_000_000_000
+
+CHUNK = 1 << 20
+
+
+class ManifestError(ValueError):
+    """``manifest.json`` exists but is not a manifest."""
+
 
 def covered_files(site_folder: Path) -> list[str]:
     """Paths (POSIX, relative to the site folder) the manifest covers, sorted."""
     site_folder = Path(site_folder)
     found = [name for name in SiteLayout.COVERED_FILES if (site_folder / name).is_file()]
     for folder in SiteLayout.COVERED_FOLDERS:
-        root = site_folder / folder
-        if root.is_dir():
-            found += [p.relative_to(site_folder).as_posix() for p in root.rglob("*")
-                      if p.is_file() and not p.name.endswith(EXCLUDED_SUFFIXES)]
+        found += _files_under(site_folder / folder, folder)
     return sorted(found)
 
 
-def file_digest(path: Path) -> tuple[str, int]:
-    """``(sha256 hex, size)`` read in chunks, so large WARCs need no memory."""
+def _files_under(folder: Path, rel: str) -> list[str]:
+    """Regular files below ``folder`` as ``rel/...``: scandir's cached entry types rather than
+    rglob and a stat per path (years of nightly runs make thousands of files)."""
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for entry in entries:
+        if entry.is_dir():
+            found += _files_under(Path(entry.path), f"{rel}/{entry.name}")
+        elif entry.is_file() and not entry.name.endswith(EXCLUDED_SUFFIXES):
+            found.append(f"{rel}/{entry.name}")
+    return found
+
+
+def file_digest(path: Path, limit: int | None = None) -> tuple[str, int]:
+    """``(sha256 hex, size)`` read in chunks, so large WARCs need no memory; with ``limit``,
+    of the first ``limit`` bytes only (fewer if the file is shorter)."""
     digest = hashlib.sha256()
     size = 0
     with Path(path).open("rb") as fh:
-        while chunk := fh.read(1 << 20):
+        while chunk := fh.read(CHUNK if limit is None else min(CHUNK, limit - size)):
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
 
 
-def build_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = None
-                   ) -> dict[str, Any]:
-    """The manifest as a dict, without writing it."""
+def load_manifest(site_folder: Path) -> dict[str, Any]:
+    """The manifest as written; ``FileNotFoundError`` when there is none, :class:`ManifestError`
+    when it cannot be read as one."""
+    path = SiteLayout(Path(site_folder)).manifest_file
+    try:
+        manifest = json.loads(path.read_bytes().decode("utf-8"))
+        listed = manifest["files"]
+        if not isinstance(listed, dict) or not all(isinstance(v, dict) for v in listed.values()):
+            raise TypeError("'files' is not an object of {path: {sha256, size}}")
+        if not isinstance(manifest.get("mtime_ns", {}), dict):
+            raise TypeError("'mtime_ns' is not an object of {path: nanoseconds}")
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ManifestError(str(exc)) from None
+    return manifest
+
+
+def unchanged_since(manifest: Mapping[str, Any], rel: str, stat: os.stat_result) -> bool:
+    """Whether ``rel`` still has the size and mtime the manifest recorded (so its recorded
+    hash can be trusted without reading it). False when no mtime was recorded."""
+    entry = manifest.get("files", {}).get(rel)
+    mtime = manifest.get("mtime_ns", {}).get(rel)
+    return (isinstance(entry, dict) and isinstance(mtime, int)
+            and entry.get("size") == stat.st_size and mtime == stat.st_mtime_ns)
+
+
+def build_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = None,
+                   previous: Mapping[str, Any] | None = None,
+                   now_ns: Callable[[], int] = time.time_ns,
+                   on_hash: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """The manifest as a dict, without writing it.
+
+    Entries of ``previous`` are reused for files whose size and mtime are unchanged; every
+    other file is hashed (and ``on_hash(rel)`` called). ``now_ns`` is the filesystem's clock
+    for the :data:`RACY_NS` rule; ``clock`` gives ``generated_at``.
+    """
     site_folder = Path(site_folder)
+    previous = previous or {}
     files: dict[str, dict[str, Any]] = {}
+    mtimes: dict[str, int] = {}
     for rel in covered_files(site_folder):
-        sha, size = file_digest(site_folder / rel)
+        path = site_folder / rel
+        before = path.stat()  # before reading: a change while hashing then shows next time
+        if unchanged_since(previous, rel, before):
+            files[rel] = dict(previous["files"][rel])
+            mtimes[rel] = before.st_mtime_ns
+            continue
+        if on_hash is not None:
+            on_hash(rel)
+        sha, size = file_digest(path)
         files[rel] = {"sha256": sha, "size": size}
+        if size == before.st_size and now_ns() - before.st_mtime_ns >= RACY_NS:
+            mtimes[rel] = before.st_mtime_ns
     generated = (clock or (lambda: datetime.now(UTC)))()
     return {
         "manifest_version": MANIFEST_VERSION,
         "generated_at": generated.isoformat(),
         "files": files,
+        "mtime_ns": mtimes,
     }
 
 
-def write_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = None
-                   ) -> dict[str, Any]:
-    """Write ``manifest.json`` atomically and return what was written."""
+def write_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = None,
+                   full: bool = False, now_ns: Callable[[], int] = time.time_ns,
+                   on_hash: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Write ``manifest.json`` atomically and return what was written. Only files that are
+    new or changed since the last manifest are hashed, unless ``full``."""
     layout = SiteLayout(Path(site_folder))
-    manifest = build_manifest(layout.site_dir, clock=clock)
+    previous = None
+    if not full:
+        try:
+            previous = load_manifest(layout.site_dir)
+        except (FileNotFoundError, ManifestError):
+            previous = None  # nothing to reuse: hash everything
+    manifest = build_manifest(layout.site_dir, clock=clock, previous=previous, now_ns=now_ns,
+                              on_hash=on_hash)
     write_atomic(layout.manifest_file, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return manifest

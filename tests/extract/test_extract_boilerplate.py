@@ -55,6 +55,14 @@ FURNITURE = [
     ("相关链接", "related_list"),
     ("作者：陈晓婷 责任编辑：梁志明 审核：黄伟", "editor_line"),
     ("責任編輯:梁志明", "editor_line"),
+    ("作者：张三 审稿：李四", "editor_line"),
+    ("通訊員:葉子健 校對:鄧慧玲", "editor_line"),
+    ("【责任编辑：王五】", "editor_line"),
+    ("发表时间：2023-01-02 | 文章来源：本网 | 浏览次数：123", "info_line"),
+    ("信息来源：东莞日报　信息提供日期：2023-02-01", "info_line"),
+    ("字号：【大 中 小】 打印", "print_close"),
+    ("{{ detail.title }}", "template_placeholder"),
+    ("发布日期：{{ detail.date }}　来源：{{ detail.source }}", "template_placeholder"),
     # footer fields
     ("版權所有:東莞市人民政府辦公室??承辦:東莞市政務服務和數據管理局??", "footer_field"),
     ("版权所有：东莞市人民政府办公室　承办：东莞市政务服务和数据管理局", "footer_field"),
@@ -65,6 +73,8 @@ FURNITURE = [
     ("站長統計", "footer_field"),
     ("联系我们 网站地图 纠错 隐私声明", "footer_field"),
     ("主办：东莞市人民政府办公室 技术支持：开普云", "footer_field"),
+    ("主办：东莞市厚街镇人民政府 承办：厚街镇党政办 地址：东莞市厚街镇厚街大道东1号", "footer_field"),
+    ("版权所有 © 东莞市厚街镇人民政府", "footer_field"),
     ("Copyright © 2023 东莞市人民政府", "footer_field"),
     ("免责声明", "footer_field"),
     # planted spam, file names, stray tokens, separators
@@ -115,6 +125,22 @@ def test_every_line_rule_has_a_furniture_example() -> None:
     named = {rule for _, rule in FURNITURE}
     line_rules = {name for name, rule in RULES.items() if rule.line is not None}
     assert line_rules == named
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "count"),
+    [
+        ("活动取得圆满成功。日韩欧美综合", "活动取得圆满成功。", 1),
+        ("活動取得圓滿成功。日韩欧美综合", "活動取得圓滿成功。", 1),
+        ("活动取得圆满成功。", "活动取得圆满成功。", 0),
+        ("订单主要出口欧美日韩", "订单主要出口欧美日韩", 0),  # no sentence before: not glued
+        ("成效显著。下一步将继续推进", "成效显著。下一步将继续推进", 0),
+    ],
+)
+def test_spam_glued_to_a_paragraph_is_cut(text: str, expected: str, count: int) -> None:
+    removed: Counter[str] = Counter()
+    assert strip_inline(text, removed) == expected
+    assert removed["spam_tail"] == count
 
 
 def test_clean_lines_counts_each_firing() -> None:

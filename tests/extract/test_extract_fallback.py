@@ -1,4 +1,5 @@
-"""The fallback path: trafilatura (fragments wrapped), its lines in our form, the main block."""
+"""The fallback path: trafilatura (fragments wrapped), its lines in our form, the main blocks
+(a split body too), metadata split over lines joined back."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from extract_helpers import SITE
 
 from dgportal_crawler.extract import extract_article
 from dgportal_crawler.extract.dom import parse_html
-from dgportal_crawler.extract.fallback import _from_trafilatura, main_block, run_trafilatura
+from dgportal_crawler.extract.fallback import _from_trafilatura, main_blocks, run_trafilatura
+from dgportal_crawler.extract.lines import join_label_lines
 from dgportal_crawler.profile import SiteProfile
 
 SENTENCE = "厚街镇今日召开安全生产工作会议，部署节前安全检查工作。"
@@ -37,8 +39,8 @@ def test_main_block_follows_trafilatura_not_the_longest_text() -> None:
         '<html><body><div id="a"><p>图片说明一</p><p>图片说明二</p></div>'
         '<div id="f"><p>' + "页脚文字" * 40 + "</p></div></body></html>"
     )
-    assert main_block(root, ["图片说明一", "图片说明二"]).get("id") == "a"
-    assert main_block(root, []).get("id") == "f"
+    assert [b.get("id") for b in main_blocks(root, ["图片说明一", "图片说明二"])] == ["a"]
+    assert [b.get("id") for b in main_blocks(root, [])] == ["f"]
 
 
 def test_fallback_reads_a_government_table_as_metadata(houjie: SiteProfile) -> None:
@@ -61,3 +63,40 @@ def test_fallback_reads_a_government_table_as_metadata(houjie: SiteProfile) -> N
     ]
     assert a.published_at == "2023-08-01T00:00:00+08:00"
     assert a.column_path == ["通知公告"]
+
+
+def test_a_body_split_into_parts_is_read_whole() -> None:
+    root = parse_html(
+        '<html><body><div class="nav"><p>首页</p></div><div class="body">'
+        '<div class="part"><p>第一段正文，介绍活动的基本情况和参与人数。</p><p>第二段正文。</p></div>'
+        '<div class="part"><p>第三段正文，说明下一步工作安排。</p></div>'
+        '<div class="part"><p>附件：报名表.docx</p></div></div>'
+        '<div class="part-x"><p>相关新闻标题</p></div></body></html>'
+    )
+    lines = ["第一段正文，介绍活动的基本情况和参与人数。", "第二段正文。", "第三段正文，说明下一步工作安排。"]
+    assert [b.get("class") for b in main_blocks(root, lines)] == ["part", "part", "part"]
+
+
+def test_plain_sibling_divs_join_only_when_they_hold_the_text() -> None:
+    root = parse_html(
+        "<html><body><div><p>正文第一段，记录会议的主要内容。</p></div>"
+        "<div><p>正文第二段，部署下一阶段的工作。</p></div><div><p>页脚：版权信息</p></div></body></html>"
+    )
+    lines = ["正文第一段，记录会议的主要内容。", "正文第二段，部署下一阶段的工作。"]
+    blocks = main_blocks(root, lines)
+    assert [b.xpath("string()") for b in blocks] == lines
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (["信息提供日期：", "2019年01月12日", "正文。"], ["信息提供日期:2019年01月12日", "正文。"]),
+        (["发布时间\t2019-06-03 10:06\t信息来源\t本网"], ["发布时间:2019-06-03 10:06 信息来源:本网"]),
+        (["浏览次数\t5975\t字号\t【 】"], ["浏览次数:5975 字号:【 】"]),
+        (["联系电话：", "0769-85581234"], ["联系电话：", "0769-85581234"]),  # content: kept apart
+        (["项目\t金额", "道路\t300"], ["项目\t金额", "道路\t300"]),
+        (["站长统计", "日韩欧美综合"], ["站长统计", "日韩欧美综合"]),  # a footer word takes no value
+    ],
+)
+def test_metadata_split_over_lines_is_joined(lines: list[str], joined: list[str]) -> None:
+    assert join_label_lines(lines) == joined

@@ -7,17 +7,20 @@ from datetime import datetime
 import pytest
 
 from dgportal_crawler.extract.boilerplate import line_key
-from dgportal_crawler.extract.draft import title_strip_names
 from dgportal_crawler.extract.metadata import (
-    clean_title as _clean_title,
-)
-from dgportal_crawler.extract.metadata import (
-    column_path_from_title,
+    label_cell_lines,
     parse_breadcrumb,
     parse_date,
     parse_editor,
     parse_gov_meta,
     parse_source,
+)
+from dgportal_crawler.extract.sitenames import (
+    clean_title as _clean_title,
+)
+from dgportal_crawler.extract.sitenames import (
+    column_path_from_title,
+    title_strip_names,
 )
 from dgportal_crawler.profile import SiteProfile
 
@@ -49,6 +52,37 @@ def test_parse_date_rejects(text: str) -> None:
     assert parse_date(line_key(text)) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "day", "precision"),
+    [
+        ("发布日期：2023-09-28 成文日期：2023-09-25", 28, "day"),
+        ("成文日期：2023-09-25 更新时间：2023-10-02", None, None),
+        ("发布日期：2023-09-28 发布时间：2023-09-28 16:51:34", 28, "second"),
+        ("发布日期：2023-09-28 16:51 发布日期：2023-09-28", 28, "minute"),
+        ("发布日期：2023-09-28 发布日期：2023-10-01 08:00", 28, "day"),  # another day: the first
+        ("信息提供日期：2019年11月08日 20:00", 8, "minute"),
+    ],
+)
+def test_most_precise_publication_date(text: str, day: int | None, precision: str | None) -> None:
+    found = parse_date(line_key(text))
+    got = (found.value.day, found.precision) if found else (None, None)
+    assert got == (day, precision)
+
+
+@pytest.mark.parametrize(
+    ("cells", "lines"),
+    [
+        (["发布时间", "2019-06-03 10:06", "信息来源", "本网"], ["发布时间:2019-06-03 10:06", "信息来源:本网"]),
+        (["信息提供日期：", "2019年01月12日", "文章来源：", "社区供稿"],
+         ["信息提供日期:2019年01月12日", "文章来源:社区供稿"]),
+        (["来源：本网", "项目", "内容"], ["来源:本网"]),
+        (["地址", "电话"], []),  # a header row of a table, not label and value
+    ],
+)
+def test_label_cell_lines(cells: list[str], lines: list[str]) -> None:
+    assert label_cell_lines(cells) == lines
+
+
 def test_labelled_date_wins_over_an_earlier_date() -> None:
     found = parse_date(line_key("成文日期：2023-03-01 发布日期：2023-03-06"), labelled_only=True)
     assert found is not None and found.value == datetime(2023, 3, 6)
@@ -74,6 +108,9 @@ def test_parse_source(text: str, source: str | None) -> None:
          {"author": "陈晓婷", "editor": "梁志明", "reviewer": "黄伟"}),
         ("編輯：劉倩", {"editor": "刘倩"}),
         ("作者：张三 李四 审核：王五", {"author": "张三 李四", "reviewer": "王五"}),
+        ("作者：张三 审稿：李四", {"author": "张三", "reviewer": "李四"}),
+        ("作者：张三 校对：李四", {"author": "张三"}),
+        ("本文作者：张三。", {}),
         ("无署名", {}),
     ],
 )

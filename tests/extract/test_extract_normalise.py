@@ -1,4 +1,4 @@
-"""normalise.py: script detection, t2s, whitespace and width, as parametrised tables."""
+"""extract/normalise.py: script detection, t2s, whitespace and width, as parametrised tables."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dgportal_crawler.normalise import (
+from dgportal_crawler.extract.normalise import (
     detect_script,
     is_simplified,
     narrow_width,

@@ -5,14 +5,18 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dgportal_crawler.store import verify as verify_module
+from dgportal_crawler.store.layout import SiteLayout
+from dgportal_crawler.store.lock import site_lock
 from dgportal_crawler.store.manifest import write_manifest
-from dgportal_crawler.store.verify import Problem, verify_archive
+from dgportal_crawler.store.verify import Problem, lock_holder, verify_archive, verify_report
 from dgportal_crawler.store.warc import WarcArchive
 from dgportal_crawler.store.warc_read import iter_records
 
@@ -208,3 +212,70 @@ def test_torn_warc_file(site: Path) -> None:
 def test_problem_text() -> None:
     assert str(Problem(FEB, 3, "empty line")) == f"{FEB}:3: empty line"
     assert str(Problem("manifest.json", None, "missing")) == "manifest.json: missing"
+
+
+# -- while a crawl holds the lock: checked as of the last manifest -----------------------------------
+def test_a_crawl_writing_is_checked_as_of_the_manifest(site: Path) -> None:
+    """New WARC files, appended and half-written lines belong to the running crawl."""
+    with site_lock(site):
+        with WarcArchive(site / "warc", "run2", software="t", info={}) as archive:
+            archive.write_exchange(U1, "GET", [], b"", 200, "OK", [], b"<p>new</p>")
+        append(site / "warc/run2-00001.warc.gz", b"\x1f\x8b half a record")  # still being written
+        append(site / FEB, jline({"id": "houjie:7", "url": U1, "revision": 1, "text_sha256": H1,
+                                  "warc": None}) + b'{"id": "houjie:8", "ur')
+        append(site / "events.jsonl", b'{"event": "withd')
+        (site / "articles/2024").mkdir()
+        (site / "articles/2024/2024-01.jsonl").write_bytes(b"not even json\n")
+        result = verify_report(site, SCHEMA)
+        assert result.problems == []
+        assert (result.writer, result.manifest_generated_at) == (str(os.getpid()), FIXED.isoformat())
+        assert result.lines == 3  # the manifest's lines, not the crawl's
+        assert result.hashed == 5  # the fixture's files were new when listed: no mtime, all hashed
+    # the crawl is over (and wrote no manifest): now every file counts again
+    problems = verify_archive(site, SCHEMA)
+    assert {(p.path, p.message.split(":")[0]) for p in problems} >= {
+        ("articles/2024/2024-01.jsonl", "not in manifest"), ("warc/run2-00001.warc.gz", "not in manifest"),
+        (FEB, "changed since manifest"), (FEB, "torn last line")}
+
+
+def test_damage_inside_the_manifest_is_found_while_a_crawl_writes(site: Path) -> None:
+    data = (site / UNDATED).read_bytes()
+    (site / UNDATED).write_bytes(data.replace(b"houjie:3", b"houjie:8"))
+    append(site / FEB, b'{"id": "houjie:9"}\n')  # the crawl's: not a problem
+    warc = (site / WARC).read_bytes()
+    (site / WARC).write_bytes(warc[:-40])  # inside the manifest's bytes: a problem
+    with site_lock(site):
+        problems = verify_report(site, SCHEMA).problems
+    assert [(p.path, p.message) for p in problems[:2]] == [
+        (UNDATED, "changed since manifest: sha256 differs"),
+        (WARC, f"changed since manifest: size {len(warc) - 40}, manifest says {len(warc)}"),
+    ]
+    assert [(p.path, p.message[:23]) for p in problems[2:]] == [(WARC, "unreadable from offset ")]
+
+
+def test_a_crawl_writing_before_any_manifest_leaves_nothing_to_check(site: Path) -> None:
+    (site / "manifest.json").unlink()
+    with site_lock(site):
+        result = verify_report(site, SCHEMA)
+    assert (result.problems, result.lines, result.manifest_generated_at) == ([], 0, None)
+    assert result.writer is not None
+
+
+def test_lock_holder_never_creates_the_lock_and_sees_only_a_held_lock(site: Path) -> None:
+    layout = SiteLayout(site)
+    assert lock_holder(layout) is None and not layout.lock_file.exists()
+    with site_lock(layout):
+        assert lock_holder(layout) == str(os.getpid())
+    assert lock_holder(layout) is None
+    with site_lock(layout):  # the probe released what it took: a writer still gets the lock
+        pass
+
+
+def test_a_crawl_that_starts_during_verify_gets_a_second_look(site: Path, monkeypatch) -> None:
+    """No lock at the start, problems found, a lock at the end: checked again as of the manifest."""
+
+    answers = iter([None, "4242"])
+    monkeypatch.setattr(verify_module, "lock_holder", lambda layout: next(answers))
+    (site / "runs/run2.json").write_text("{}\n")  # the new crawl's report... or so it seems
+    result = verify_module.verify_report(site, SCHEMA)
+    assert (result.problems, result.writer) == ([], "4242")

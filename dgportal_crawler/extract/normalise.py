@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from dgportal_crawler.extract.kinds import Script
+
 #: Minority share of script-specific characters above which a text is "mixed" rather than
 #: "hans" or "hant" (a few traditional names in a simplified article stay "hans").
 MIXED_THRESHOLD = 0.2
@@ -143,7 +145,7 @@ def _group(converter: object) -> list[tuple[int, int, dict[str, str]]]:
     return list(chain[0])
 
 
-def detect_script(text: str) -> str:
+def detect_script(text: str) -> Script:
     """``"hans"``, ``"hant"`` or ``"mixed"`` from the characters only one script uses.
 
     A text with no script-specific character (ASCII, or characters shared by both scripts)

@@ -1,0 +1,82 @@
+"""Politeness is global: with a per-host delay set, two workers together keep it. Every
+request is timed as it arrives, by a recording proxy in front of the replica."""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from distributed_helpers import coordinator, fetched_by, lines_of, reports_of, worker
+
+from dgportal_crawler.replica import ReplicaServer
+
+DELAY = 0.15
+ARTICLES = 30
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
+
+
+@contextmanager
+def recording_proxy(upstream_port: int) -> Iterator[tuple[str, list[float]]]:
+    """``(origin, arrival times)`` of a proxy that forwards every GET to the replica."""
+    arrivals: list[float] = []
+    lock = threading.Lock()
+
+    class Forward(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            with lock:
+                arrivals.append(time.monotonic())
+            upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP | {"host"}}
+            upstream.request("GET", self.path, headers=headers)
+            answer = upstream.getresponse()
+            body = answer.read()
+            self.send_response(answer.status, answer.reason)
+            for name, value in answer.getheaders():
+                if name.lower() not in HOP_BY_HOP:
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            upstream.close()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{proxy.server_address[1]}", arrivals
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+@pytest.mark.slow
+def test_two_workers_together_keep_the_profiles_delay(redis_url, tmp_path):
+    out = tmp_path / "archive"
+    with ReplicaServer(articles=ARTICLES) as server, recording_proxy(server.port) as (origin, arrivals):
+        workers = [worker(redis_url, name, tmp_path) for name in ("w1", "w2")]
+        try:
+            crawl = coordinator(redis_url, out, f"{origin}/houjie/", "-s", f"DOWNLOAD_DELAY={DELAY}")
+            assert crawl.wait() == 0, crawl.output()[-3000:]
+            for w in workers:
+                assert w.wait(timeout=60) == 0, w.output()[-3000:]
+        finally:
+            for w in workers:
+                w.stop()
+        times = sorted(arrivals[1:])  # the first is the coordinator's check that the site answers
+    assert len(lines_of(out)) == ARTICLES
+    shares = fetched_by(reports_of(out)[-1])
+    assert min(shares.values()) >= 0.2 * sum(shares.values()), f"both workers fetched: {shares}"
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    # Two workers pacing themselves alone would send about twice as fast, with many short gaps.
+    assert rate <= 1.05 / DELAY, f"{rate:.2f} requests/s, above the profile's {1 / DELAY:.2f}"
+    assert min(gaps) >= 0.7 * DELAY, f"two requests {min(gaps):.3f} s apart (delay {DELAY} s)"
