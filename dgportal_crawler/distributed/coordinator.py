@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from typing import Any, cast
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
@@ -106,6 +106,7 @@ class Coordinator:
         self.extractions: dict[tuple[str, str], dict[str, Any]] = {}
         self.loop = task.LoopingCall(self.tick)
         self.next_beat = self.next_reap = 0.0
+        self.spider: Spider | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Coordinator:
@@ -123,7 +124,8 @@ class Coordinator:
             crawler.signals.connect(handler, signal=signal)
         return ext
 
-    def spider_opened(self) -> None:
+    def spider_opened(self, spider: Spider) -> None:
+        self.spider = spider  # results name the spider's callbacks, resolved on it
         restored = self.frontier.restore()
         if restored:
             self.crawler.stats.inc_value(names.RESTORED, restored)
@@ -180,7 +182,7 @@ class Coordinator:
         try:
             result = Result.loads(raw)
             request = None if result.is_capture else request_from_dict(
-                picklecompat.loads(result.frontier), spider=self.crawler.spider)
+                picklecompat.loads(result.frontier), spider=self.spider)
         except _UNREADABLE as exc:
             stats.inc_value(names.UNREADABLE)
             logger.error("dropped an unreadable result from Redis: %s", exc)
