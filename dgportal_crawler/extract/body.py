@@ -115,14 +115,16 @@ _START: dict[str, Callable[[_Walk, etree._Element], None]] = {
 def body_content(body: etree._Element, base_url: str) -> BodyContent:
     """Paragraphs, images and attachments of a body element."""
     walk = _Walk(base_url)
-    for event, el in etree.iterwalk(body, events=("start", "end")):
+    # comments and processing instructions come as one "comment"/"pi" event, never as
+    # start/end: without these events their tails (page text) would be lost
+    for event, el in etree.iterwalk(body, events=("start", "end", "comment", "pi")):
         if walk.skip_until is not None:
             if event == "end" and el is walk.skip_until:
                 walk.skip_until = None
                 _end(walk, el, body)
             continue
         if not isinstance(el.tag, str):  # comments, processing instructions
-            if event == "end" and el.tail:
+            if el.tail:
                 walk.buffer.append(el.tail)
             continue
         if event == "start":

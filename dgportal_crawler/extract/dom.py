@@ -87,9 +87,14 @@ def text_of(node: etree._Element | None) -> str:
         return " ".join("".join(node.itertext()).split())  # only inline markup: all in C
     parts: list[str] = []
     skipping = 0  # depth inside skipped elements
-    for event, el in etree.iterwalk(node, events=("start", "end")):
+    # comments and processing instructions come as one "comment"/"pi" event (never start/end)
+    for event, el in etree.iterwalk(node, events=("start", "end", "comment", "pi")):
         tag = el.tag
-        skipped_tag = not isinstance(tag, str) or tag in SKIPPED_TAGS
+        if not isinstance(tag, str):  # their own text is no page text; their tail is
+            if not skipping and el.tail:
+                parts.append(el.tail)
+            continue
+        skipped_tag = tag in SKIPPED_TAGS
         if event == "start":
             skipping += skipped_tag
             if not skipping:
