@@ -151,3 +151,10 @@ def test_remove_keep_tail_on_a_root_does_nothing() -> None:
     root = parse_html("<p>甲</p>")
     remove_keep_tail(root)
     assert root.find(".//p").text == "甲"
+
+
+def test_text_of_keeps_the_tail_of_a_comment_not_its_text() -> None:
+    # a tree parsed without removing comments (parse_html removes them)
+    div = etree.fromstring("<div><p>甲</p><!-- 编辑备注 -->乙<template>x<!-- y -->z</template></div>",
+                           etree.HTMLParser()).find(".//div")
+    assert text_of(div) == "甲 乙"
