@@ -19,7 +19,20 @@ from typing import IO
 from redis import Redis
 from redis.exceptions import RedisError
 
+from dgportal_crawler.distributed.crawlinfo import CrawlInfo
+from dgportal_crawler.profile import builtin_profile_path
+
 SITE = "houjie"
+RUN_ID = "20260101T000000Z-abcdef"
+REPLICA_URL = "http://127.0.0.1:8800/"
+
+
+def houjie_info(base_url: str = REPLICA_URL, run_id: str = RUN_ID, **fields: object) -> CrawlInfo:
+    """A crawl of the built-in houjie profile as a coordinator describes it in Redis."""
+    path = builtin_profile_path(SITE)
+    values: dict = {"crawl_id": run_id, **fields}
+    return CrawlInfo(site=SITE, run_id=run_id, base_url=base_url, profile_source=str(path),
+                     profile_text=path.read_text(encoding="utf-8"), **values)
 
 
 def free_port() -> int:
