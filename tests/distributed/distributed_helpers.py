@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import pytest
 from redis import Redis
 from redis.exceptions import RedisError
 from scrapy import Spider
@@ -70,6 +71,19 @@ def redis_server(folder: Path) -> Iterator[str]:
             proc.wait(timeout=10)
         return
     raise AssertionError("could not start redis-server")
+
+
+@contextlib.contextmanager
+def redis_for_test(folder: Path) -> Iterator[str]:
+    """:func:`redis_server` for a test; without redis-server the test is skipped (failed on CI)."""
+    if shutil.which("redis-server") is None:
+        message = "redis-server is not installed (.ci/run installs it with apt-get)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    folder.mkdir(parents=True, exist_ok=True)
+    with redis_server(folder) as url:
+        yield url
 
 
 def _pings(client: Redis) -> bool:
