@@ -29,7 +29,12 @@ def clock_from_settings(settings: BaseSettings) -> Clock:
         except ValueError:
             raise ValueError(f"DGPORTAL_CLOCK {clock!r}: expected fixed:<ISO 8601 time>") from None
         return fixed(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
-    return load_object(clock) if isinstance(clock, str) else clock
+    if not isinstance(clock, str):
+        return clock
+    try:
+        return load_object(clock)
+    except (ImportError, NameError, ValueError) as exc:  # say which setting: "No module named 'x'" does not
+        raise ValueError(f"DGPORTAL_CLOCK {clock!r}: {exc}") from None
 
 
 def format_time(moment: dt.datetime) -> str:

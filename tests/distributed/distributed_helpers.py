@@ -14,12 +14,30 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+import pytest
 from redis import Redis
 from redis.exceptions import RedisError
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.settings import Settings
+from scrapy.utils.test import get_reactor_settings
+
+from dgportal_crawler.distributed.crawlinfo import CrawlInfo
+from dgportal_crawler.profile import builtin_profile_path
 
 SITE = "houjie"
+RUN_ID = "20260101T000000Z-abcdef"
+REPLICA_URL = "http://127.0.0.1:8800/"
+
+
+def houjie_info(base_url: str = REPLICA_URL, run_id: str = RUN_ID, **fields: object) -> CrawlInfo:
+    """A crawl of the built-in houjie profile as a coordinator describes it in Redis."""
+    path = builtin_profile_path(SITE)
+    values: dict = {"crawl_id": run_id, **fields}
+    return CrawlInfo(site=SITE, run_id=run_id, base_url=base_url, profile_source=str(path),
+                     profile_text=path.read_text(encoding="utf-8"), **values)
 
 
 def free_port() -> int:
@@ -53,6 +71,19 @@ def redis_server(folder: Path) -> Iterator[str]:
             proc.wait(timeout=10)
         return
     raise AssertionError("could not start redis-server")
+
+
+@contextlib.contextmanager
+def redis_for_test(folder: Path) -> Iterator[str]:
+    """:func:`redis_server` for a test; without redis-server the test is skipped (failed on CI)."""
+    if shutil.which("redis-server") is None:
+        message = "redis-server is not installed (.ci/run installs it with apt-get)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    folder.mkdir(parents=True, exist_ok=True)
+    with redis_server(folder) as url:
+        yield url
 
 
 def _pings(client: Redis) -> bool:
@@ -141,3 +172,37 @@ def fetched_by(report: dict) -> dict[str, int]:
 def verify(site_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dgportal_crawler", "verify", str(site_dir)],
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def crawler_from(spidercls: type[Spider], settings: Settings, **spider_kwargs: Any) -> Crawler:
+    """A crawler of ``settings`` as a command builds them (priorities kept), its spider made
+    before its extensions like ``Crawler.crawl`` (see tests/crawlers.py)."""
+    settings = settings.copy()
+    settings.setdict(get_reactor_settings(), priority="cmdline")
+    crawler = Crawler(spidercls, settings)
+    crawler.spider = crawler._create_spider(**spider_kwargs)
+    crawler._apply_settings()
+    return crawler
+
+
+class IdleEngine:
+    """The three things our distributed components ask of Scrapy's engine, for unit tests
+    without a running reactor (``ExecutionEngine`` only opens a spider under one; the crawls
+    in test_distributed_crawl.py run the real engine): its scheduler, ``crawl`` (which, like
+    ``ExecutionEngine._schedule_request``, hands the request to the scheduler), and whether
+    it is busy."""
+
+    def __init__(self, scheduler: Any, busy: bool = True) -> None:
+        self.scheduler = scheduler
+        self.busy = busy
+        self.dropped: list[Any] = []
+
+    def crawl(self, request: Any) -> None:
+        if not self.scheduler.enqueue_request(request):
+            self.dropped.append(request)
+
+    def needs_backout(self) -> bool:
+        return False
+
+    def spider_is_idle(self) -> bool:
+        return not self.busy
