@@ -16,6 +16,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from dgportal_crawler import config
 from dgportal_crawler.outcome import ExitCode, decide, watch_signals
 from dgportal_crawler.runcontext import crawl_run
+from dgportal_crawler.scrapy_commands import refuse_unknown_spiders
 
 
 class Command(ScrapyCrawl):
@@ -28,6 +29,8 @@ class Command(ScrapyCrawl):
             return
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's usage errors
+            return
+        if refuse_unknown_spiders(self, "crawl", args):
             return
         crawler = self._create_crawler(args[0])
         watch_signals(self.crawler_process, crawler)

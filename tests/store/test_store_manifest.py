@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from dgportal_crawler.store.manifest import RACY_NS, build_manifest, load_manifest, write_manifest
+from dgportal_crawler.store.manifest import (
+    MANIFEST_VERSION,
+    RACY_NS,
+    ManifestError,
+    build_manifest,
+    covered_files,
+    file_digest,
+    load_manifest,
+    unchanged_since,
+    write_manifest,
+)
 from dgportal_crawler.store.verify import Problem, verify_report
 from dgportal_crawler.store.warc import WarcArchive
 
@@ -150,3 +160,66 @@ def test_only_a_full_verify_finds_bytes_changed_behind_an_unchanged_mtime(site: 
     full = verify_report(site, SCHEMA, full=True)
     assert full.problems == [Problem(FEB, None, "changed since manifest: sha256 differs")]
     assert full.hashed == 4
+
+
+# -- the module's small functions, one by one ----------------------------------------------------
+def test_covered_files_are_the_archive_files_sorted_without_state_logs_or_temp_files(tmp_path: Path) -> None:
+    for rel in ("origin.json", "events.jsonl", "state.sqlite", "state.sqlite-wal", "crawl.lock",
+                "manifest.json", "articles/undated/undated.jsonl", "articles/2023/2023-02.jsonl",
+                "articles/2023/.2023-02.jsonl.x.tmp", "runs/r1.json", "runs/r1.log",
+                "warc/r1-00001.warc.gz", "job/requests.queue/p0", "notes.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    assert covered_files(tmp_path) == [
+        "articles/2023/2023-02.jsonl", "articles/undated/undated.jsonl", "events.jsonl",
+        "origin.json", "runs/r1.json", "warc/r1-00001.warc.gz"]
+
+
+def test_covered_files_of_a_missing_or_empty_folder_is_empty(tmp_path: Path) -> None:
+    assert covered_files(tmp_path / "nowhere") == []
+    (tmp_path / "warc").write_bytes(b"a file where a folder should be")
+    assert covered_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("limit", [None, 0, 5, 10**9])
+def test_file_digest_hashes_the_whole_file_or_its_first_bytes(tmp_path: Path, limit: int | None) -> None:
+    data = bytes(range(256)) * 5000  # over one read chunk
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    head = data if limit is None else data[:limit]
+    assert file_digest(path, limit) == (hashlib.sha256(head).hexdigest(), len(head))
+
+
+def test_load_manifest_without_a_file_is_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        load_manifest(tmp_path)
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe", b"{}", b'{"files": []}',
+                                     b'{"files": {"a": 1}}', b'{"files": {}, "mtime_ns": [1]}'])
+def test_load_manifest_refuses_what_is_not_a_manifest(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "manifest.json").write_bytes(content)
+    with pytest.raises(ManifestError):
+        load_manifest(tmp_path)
+
+
+def test_unchanged_since_needs_the_recorded_size_and_mtime(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"abc\n")
+    os.utime(path, ns=(LONG_AGO_NS, LONG_AGO_NS))
+    stat = path.stat()
+    manifest = {"files": {"events.jsonl": {"sha256": "0" * 64, "size": 4}},
+                "mtime_ns": {"events.jsonl": LONG_AGO_NS}}
+    assert unchanged_since(manifest, "events.jsonl", stat)
+    assert not unchanged_since({**manifest, "mtime_ns": {}}, "events.jsonl", stat)  # racy: no mtime
+    assert not unchanged_since({**manifest, "mtime_ns": {"events.jsonl": LONG_AGO_NS + 1}}, "events.jsonl", stat)
+    assert not unchanged_since({**manifest, "files": {"events.jsonl": {"size": 5}}}, "events.jsonl", stat)
+    assert not unchanged_since({}, "events.jsonl", stat)
+
+
+def test_the_written_manifest_is_the_returned_one_and_leaves_no_temp_file(site: Path) -> None:
+    _, manifest = hashed_by(site)
+    assert manifest["manifest_version"] == MANIFEST_VERSION
+    assert manifest["generated_at"] == "2026-11-25T17:30:08+00:00"
+    assert json.loads((site / "manifest.json").read_text(encoding="utf-8")) == manifest
+    assert sorted(p.name for p in site.iterdir()) == ["articles", "events.jsonl", "manifest.json", "runs", "warc"]
