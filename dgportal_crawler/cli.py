@@ -130,6 +130,15 @@ def _add_columns(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_lazy("dgportal_crawler.commands.info", "columns"))
 
 
+def _add_sites(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sites", help="the portal's towns and streets: profile or discovered, last crawl",
+                       description="List the 32 towns and streets of the portal (id = path prefix).")
+    p.add_argument("--out", default="archive", metavar="DIR",
+                   help="archive root to read the last crawl from (default: archive)")
+    p.add_argument("--portal", metavar="FILE", help="another portal definition (default: the built-in one)")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.sites", "run"))
+
+
 def _add_analysis(sub: argparse._SubParsersAction) -> None:
     def selection(p: argparse.ArgumentParser) -> None:
         p.add_argument("folder", help="a site archive (archive/houjie) or an archive root")
@@ -175,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_crawl, _add_worker, _add_clean, _add_archive_tools, _add_replica, _add_columns, _add_analysis):
+    for add in (_add_crawl, _add_worker, _add_clean, _add_archive_tools, _add_replica, _add_columns,
+                _add_sites, _add_analysis):
         add(sub)
     return parser
 
