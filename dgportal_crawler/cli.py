@@ -84,6 +84,15 @@ def _add_replica(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--parent-pid", type=int, default=None, metavar="PID",
                    help="stop when this process is gone (ReplicaServer and --demo use it)")
     s.set_defaults(handler=_lazy("dgportal_crawler.commands.replica", "serve"))
+    k = rsub.add_parser("truth", help="print a site's answer key as JSON Lines",
+                        description="One line per article the replica serves for SITE: url, title, "
+                                    "published_at, source, column (score a crawl without Python).")
+    k.add_argument("--site", required=True, help="houjie, humen or hj")
+    k.add_argument("--articles", type=int, default=150, help="articles per site (default 150)")
+    k.add_argument("--seed", type=int, default=2023, help="seed of the generated site")
+    k.add_argument("--origin", default="https://www.dg.gov.cn",
+                   help="origin of the URLs (a served replica's: http://127.0.0.1:PORT)")
+    k.set_defaults(handler=_lazy("dgportal_crawler.commands.replica", "truth"))
 
 
 def _add_clean(sub: argparse._SubParsersAction) -> None:
