@@ -148,6 +148,20 @@ def _add_sites(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_lazy("dgportal_crawler.commands.sites", "run"))
 
 
+def _add_discover(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("discover", help="find a town's columns from its own pages; write a profile",
+                       description="Read the site's home page navigation, the pages it links to and "
+                       "the column feeds; classify each candidate by its first page; print a table "
+                       "and, with --write, a profile TOML to review and crawl with.")
+    p.add_argument("site", help="the town's path prefix (houjie, humen, hj …; see dgportal sites)")
+    p.add_argument("--base-url", help="discover this URL instead of https://www.dg.gov.cn/<site>/")
+    p.add_argument("--write", metavar="FILE", help="write the profile TOML here")
+    p.add_argument("--contact", help="e-mail or URL for the User-Agent (or DGPORTAL_CONTACT)")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="e.g. -s DGPORTAL_DISCOVER_MAX_REQUESTS=50 or -s DOWNLOAD_DELAY=2")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.discover", "run"))
+
+
 def _add_analysis(sub: argparse._SubParsersAction) -> None:
     def selection(p: argparse.ArgumentParser) -> None:
         p.add_argument("folder", help="a site archive (archive/houjie) or an archive root")
@@ -194,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_crawl, _add_worker, _add_clean, _add_archive_tools, _add_replica, _add_columns,
-                _add_sites, _add_analysis):
+                _add_sites, _add_discover, _add_analysis):
         add(sub)
     return parser
 

@@ -41,6 +41,7 @@ def _nav(town: TownSpec) -> str:
         items.append(f'<li class="nav-item"><a href="{a(cols[0].url_path)}">{t(parent)}</a>'
                      f'<ul class="sub-nav">{subs}</ul></li>')
     items.append(f'<li><a href="{town.root}lxwm/">联系我们</a></li>')
+    items.append(f'<li><a href="{town.root}search/">站内搜索</a></li>')  # robots.txt disallows it
     items.append(f'<li><a href="{PORTAL}">东莞市人民政府</a></li>')
     return '<div class="nav"><ul>' + "".join(items) + "</ul></div>\n"
 
