@@ -24,6 +24,7 @@ from dgportal_crawler.stats import (
     REPORT_COUNTERS,
     fallback_rate,
     per_column,
+    route_of,
 )
 from dgportal_crawler.store.layout import SiteLayout
 
@@ -36,6 +37,7 @@ def column_report(row: dict[str, int]) -> dict[str, Any]:
     report[EXTRACTED] = row.get(EXTRACTED, 0)
     report["fallback_rate"] = round(fallback_rate(row), 4)
     report["failed_by_reason"] = {k: v for k, v in row.items() if k.endswith("_" + FAILED)}
+    report["route"] = route_of(row)
     return report
 
 

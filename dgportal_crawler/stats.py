@@ -33,6 +33,9 @@ LIST_END = "list_end"  # a list page without a next page: the end of the column'
 SINCE_REACHED = "since_reached"  # paging stopped at entries older than --since
 LIST_BUDGET_SPENT = "list_budget_spent"  # paging stopped at DGPORTAL_MAX_LIST_PAGES
 SKIPPED_KNOWN = "skipped_known"
+FEED_ROUTE = "feed_route"  # the column's articles came from its feed (/postmeta/i/<id>.json)
+FEED_FALLBACK = "feed_fallback"  # the feed failed or was empty: the HTML list was read instead
+FEED_OFF_SITE = "feed_off_site"  # feed entries pointing off the site, not followed
 ARTICLE_FAILED = "article_failed"
 # outcomes of a fetched article: each ends in exactly one of these
 STORED = "stored"
@@ -104,6 +107,13 @@ def count(stats: StatsCollector | None, column: str | None, counter: str, n: int
     """One counter, per column and in total."""
     inc(stats, column_key(column, counter), n)
     inc(stats, total_key(counter), n)
+
+
+def route_of(row: dict[str, int]) -> str:
+    """Where a column's article URLs came from: ``feed``, ``list`` or ``list (feed failed)``."""
+    if row.get(FEED_ROUTE):
+        return "feed"
+    return "list (feed failed)" if row.get(FEED_FALLBACK) else "list"
 
 
 def fallback_rate(row: dict[str, int]) -> float:

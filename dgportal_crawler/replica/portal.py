@@ -20,6 +20,8 @@ from .towns import TOWN_SPECS
 
 #: Houjie's feed id, seen in a public scraper (site-notes); that it is 通知公告 is our choice.
 HOUJIE_FEEDS = {9149: COLUMN_BY_ID["tzgg"]}
+#: A feed that lists nothing (a column the platform keeps empty), for the feed fallback.
+EMPTY_FEED = 10279
 _FEED = re.compile(r"^/postmeta/i/([0-9]+)\.json$")
 ROBOTS = (
     "User-agent: *\n"
@@ -74,7 +76,9 @@ class PortalReplica:
         return self.houjie.respond(path, headers)
 
     def _feed(self, feed_id: int) -> ReplicaResponse:
-        if feed_id in HOUJIE_FEEDS:
+        if feed_id == EMPTY_FEED:
+            data = {"id": feed_id, "name": "专题专栏", "children": [], "articles": []}
+        elif feed_id in HOUJIE_FEEDS:
             data = self._houjie_feed(feed_id)
         else:
             owner = next((t for t in self.towns.values() if feed_id in t.feeds()), None)

@@ -26,6 +26,7 @@ from dgportal_crawler.extract import ExtractionError, parse_list_page
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import Column, ProfileError, load_profile
 from dgportal_crawler.runcontext import MODES, ArticleRequests, CrawlRun, new_run_id
+from dgportal_crawler.spiders.feeds import FeedRoute
 from dgportal_crawler.stats import (
     ARTICLE_FAILED,
     ARTICLES_DISCOVERED,
@@ -60,7 +61,7 @@ CHALLENGE_HINTS = {
 }
 
 
-class ColumnSpider(scrapy.Spider):
+class ColumnSpider(FeedRoute, scrapy.Spider):
     """Base class: subclasses set ``name`` (and ``site`` when it differs from ``name``)."""
 
     site: str = ""
@@ -104,7 +105,7 @@ class ColumnSpider(scrapy.Spider):
             logger.error("%s", self.usage_problem)
             raise CloseSpider("bad_arguments")
         for column in self.run.plan.columns:
-            yield self.list_request(self.run.profile.list_url(column), column, 1)
+            yield self.first_request(column)
 
     def list_request(self, url: str, column: Column, page: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed,
