@@ -80,3 +80,17 @@ def test_houjie_discovered_columns_are_the_reviewed_profiles(discovered):
     found = load_profile(discovered["houjie"][0])
     assert [(c.id, c.name, c.parent, c.path, c.template) for c in found.columns] == \
         [(c.id, c.name, c.parent, c.path, c.template) for c in reviewed.columns]
+
+
+def test_a_column_whose_list_answers_404_says_so_and_points_at_discover(replica_server, tmp_path):
+    from dgportal_crawler.profile import builtin_profile_path
+
+    text = builtin_profile_path("houjie").read_text(encoding="utf-8")
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(text.replace('path = "zwgk/tzgg/"', 'path = "zwgk/tongzhi/"'), encoding="utf-8")
+    result = run_crawl(tmp_path / "archive", str(wrong), "--base-url", replica_server.base_url,
+                       "--columns", "tzgg,czjs")
+    assert result.returncode == 1
+    lines = [ln for ln in result.stderr.splitlines() if "zwgk/tongzhi/index.html (column tzgg) failed: http_404" in ln]
+    assert len(lines) == 1 and "`dgportal discover houjie --write FILE`" in lines[0]
+    assert {line["column"] for line in result.lines()} == {"czjs"}  # the other column is crawled

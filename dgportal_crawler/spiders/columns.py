@@ -60,6 +60,10 @@ CHALLENGE_HINTS = {
     for code in (403, 412, 429, 521)
 }
 
+#: A column whose first list page is missing or unreadable was probably configured wrong.
+DISCOVER_HINT = ("; the column's URL or template may be wrong: `dgportal discover {site} --write "
+                 "FILE` reads the site's own navigation and writes a profile")
+
 
 class ColumnSpider(FeedRoute, scrapy.Spider):
     """Base class: subclasses set ``name`` (and ``site`` when it differs from ``name``)."""
@@ -129,8 +133,9 @@ class ColumnSpider(FeedRoute, scrapy.Spider):
             inc(stats, column_key(column.id, LIST_TEMPLATE_MISS))
             logger.warning(
                 "list page %s of column %s matched no %r selector; the site template may have "
-                "changed (check templates.%s in %s)",
+                "changed (check templates.%s in %s)%s",
                 response.url, column.id, column.template, column.template, run.profile.source,
+                DISCOVER_HINT.format(site=run.site) if page == 1 else "",
             )
         reached_older = False
         for entry in listing.entries:
@@ -205,6 +210,8 @@ class ColumnSpider(FeedRoute, scrapy.Spider):
             inc(stats, total_key("failed"))
         inc(stats, failure_key(f"{kind}/{reason}"))
         hint = CHALLENGE_HINTS.get(reason, "")
+        if kind == "list" and reason == "http_404" and request.cb_kwargs.get("page") == 1:
+            hint = DISCOVER_HINT.format(site=self.run.site)
         logger.error("%s page %s (column %s) failed: %s%s", kind, request.url, column, reason, hint)
 
 
