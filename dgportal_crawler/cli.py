@@ -21,7 +21,13 @@ Handler = Callable[[argparse.Namespace], int]
 def _add_crawl(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("crawl", help="crawl a site's columns into the archive",
                        description="Crawl columns of a site into <out>/<site>/articles/.")
-    p.add_argument("site", help="built-in site name (houjie) or path to a profile .toml")
+    p.add_argument("site", nargs="?", help="built-in site name (houjie), path to a profile .toml, "
+                   "or towns of the portal, comma-separated (houjie,humen)")
+    p.add_argument("--all", action="store_true", help="every town of the portal (see dgportal sites)")
+    p.add_argument("--portal-url", metavar="URL",
+                   help="the portal's root for towns (default https://www.dg.gov.cn/; a replica's)")
+    p.add_argument("--discover", action="store_true",
+                   help="discover towns without a reviewed profile first (implied by --all)")
     p.add_argument("--columns", help="comma-separated column ids or names (default: all)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before")

@@ -29,26 +29,37 @@ def run(args: argparse.Namespace) -> int:
     base_url, known_feeds = _target(args)
     overrides = parse_overrides(args.set)
     check_settings(overrides)
+    found = discover_site(args.site, base_url, known_feeds, overrides, args.contact,
+                          Path(args.write) if args.write else None)
+    if found.problem:
+        raise TryLater(f"discover {args.site}: {found.problem}")
+    return 0 if found.columns and not found.stopped_early else 1
+
+
+def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overrides: dict[str, str],
+                  contact: str | None, write: Path | None) -> Discovery:
+    """Discover one site, print the table and what happened, write the profile if asked
+    (and anything was found)."""
     settings = Settings()
     settings.setdict(overrides, priority="cmdline")
     budget = config.get_int(settings, "DGPORTAL_DISCOVER_MAX_REQUESTS")
     delay = settings.getfloat("DOWNLOAD_DELAY") if "DOWNLOAD_DELAY" in overrides else POLITE["DOWNLOAD_DELAY"]
-    agent = user_agent(args.contact or os.environ.get("DGPORTAL_CONTACT", ""))
+    agent = user_agent(contact or os.environ.get("DGPORTAL_CONTACT", ""))
     catalogue = load_catalogue()
-    found = discover(args.site, base_url, BudgetFetcher(agent, budget=budget, delay=delay), catalogue, known_feeds)
+    found = discover(site, base_url, BudgetFetcher(agent, budget=budget, delay=delay), catalogue, known_feeds)
     if found.problem:
-        raise TryLater(f"discover {args.site}: {found.problem}")
+        return found
     print_table(found)
     if found.stopped_early:
         print(f"discover: stopped after {found.requests} requests (DGPORTAL_DISCOVER_MAX_REQUESTS="
               f"{budget}); the table and any profile are partial", file=sys.stderr)
-    if args.write and found.columns:
-        write_profile(Path(args.write), profile_toml(found, catalogue, _suffixes(found.display_name)))
-        print(f"discover: wrote {len(found.columns)} columns to {args.write}; review it, then "
-              f"dgportal crawl {args.write}", file=sys.stderr)
+    if write is not None and found.columns:
+        write_profile(write, profile_toml(found, catalogue, _suffixes(found.display_name)))
+        print(f"discover: wrote {len(found.columns)} columns to {write}; review it, then "
+              f"dgportal crawl {write}", file=sys.stderr)
     if not found.columns:
         print(f"discover: no column list found under {base_url}", file=sys.stderr)
-    return 0 if found.columns and not found.stopped_early else 1
+    return found
 
 
 def _target(args: argparse.Namespace) -> tuple[str, tuple[int, ...]]:
