@@ -36,6 +36,8 @@ SKIPPED_KNOWN = "skipped_known"
 FEED_ROUTE = "feed_route"  # the column's articles came from its feed (/postmeta/i/<id>.json)
 FEED_FALLBACK = "feed_fallback"  # the feed failed or was empty: the HTML list was read instead
 FEED_OFF_SITE = "feed_off_site"  # feed entries pointing off the site, not followed
+FEED_LIST_ONLY = "feed_list_only"  # on list page 1, missing from the feed (fetched anyway)
+FEED_ONLY = "feed_only"  # in the feed, as new as list page 1, but not on it
 ARTICLE_FAILED = "article_failed"
 # outcomes of a fetched article: each ends in exactly one of these
 STORED = "stored"
