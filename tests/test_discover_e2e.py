@@ -65,7 +65,10 @@ def test_discovery_finds_humens_unguessable_paths_and_hjs_department_template(di
         ("zcdt", "xwzx/zcdt/", "legacy"), ("c1507", "zwgk/c1507/", "current"),
     }
     hj = load_profile(discovered["hj"][0])
-    assert {c.template for c in hj.columns} == {"department"}
+    assert {c.id: c.template for c in hj.columns} == {
+        "hjyw": "department", "tpxw": "department", "tzgg": "department",
+        "gkmlpt-2941": "gkmlpt", "gkmlpt-2945": "gkmlpt", "gkmlpt-2950": "gkmlpt",  # the platform dghjz
+    }
     assert hj.column("tzgg").column_path == ["信息公开", "通知公告"]
 
 
@@ -94,3 +97,31 @@ def test_a_column_whose_list_answers_404_says_so_and_points_at_discover(replica_
     lines = [ln for ln in result.stderr.splitlines() if "zwgk/tongzhi/index.html (column tzgg) failed: http_404" in ln]
     assert len(lines) == 1 and "`dgportal discover houjie --write FILE`" in lines[0]
     assert {line["column"] for line in result.lines()} == {"czjs"}  # the other column is crawled
+
+
+def test_gkmlpt_articles_get_gov_meta_and_time_from_the_platform(discovered, portal, replica_server):
+    truth = {a["id"]: a for a in portal.ground_truth("hj", replica_server.origin) if a["template"] == "gkmlpt"}
+    lines = [line for line in discovered["hj"][1].lines("hj") if line["id"] in truth]
+    assert len(lines) == len(truth) > 0
+    for line in lines:
+        assert set(line["gov_meta"]) == {"索引号", "发布机构", "主题分类"}
+        assert line["gov_meta"] == truth[line["id"]]["gov_meta"]
+        assert line["published_precision"] == "second"
+
+
+def test_a_later_api_page_404_ends_its_column_cleanly(discovered, portal):
+    import json
+
+    from dgportal_crawler.replica.gkmlpt import API_PAGE_SIZE
+
+    result = discovered["hj"][1]
+    reports = sorted((result.out / "hj" / "runs").glob("*.json"))
+    column = json.loads(reports[-1].read_text(encoding="utf-8"))["columns"]["gkmlpt-2950"]
+    assert column["route"] == "gkmlpt api" and column["failed"] == 0 and column["coverage"] == "complete"
+    # its post_count is inflated: the page after the last real one answers 404
+    posts = sum(1 for a in portal.ground_truth("hj") if a["column"] == "gkmlpt-2950")
+    missing_page = -(-posts // API_PAGE_SIZE) + 1
+    assert column["list_pages"] == missing_page - 1
+    log = next((result.out / "hj" / "runs").glob("*.log")).read_text(encoding="utf-8")
+    assert log.count(f"column gkmlpt-2950: API page {missing_page} answered 404 after page 1 worked") == 1
+    assert "ERROR" not in log

@@ -29,15 +29,17 @@ def run(args: argparse.Namespace) -> int:
     base_url, known_feeds = _target(args)
     overrides = parse_overrides(args.set)
     check_settings(overrides)
+    portal = portal_or_error()
+    code = portal.site(args.site).gkmlpt if args.site in portal.site_ids else ""
     found = discover_site(args.site, base_url, known_feeds, overrides, args.contact,
-                          Path(args.write) if args.write else None)
+                          Path(args.write) if args.write else None, code)
     if found.problem:
         raise TryLater(f"discover {args.site}: {found.problem}")
     return 0 if found.columns and not found.stopped_early else 1
 
 
 def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overrides: dict[str, str],
-                  contact: str | None, write: Path | None) -> Discovery:
+                  contact: str | None, write: Path | None, gkmlpt: str = "") -> Discovery:
     """Discover one site, print the table and what happened, write the profile if asked
     (and anything was found)."""
     settings = Settings()
@@ -46,7 +48,8 @@ def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overri
     delay = settings.getfloat("DOWNLOAD_DELAY") if "DOWNLOAD_DELAY" in overrides else POLITE["DOWNLOAD_DELAY"]
     agent = user_agent(contact or os.environ.get("DGPORTAL_CONTACT", ""))
     catalogue = load_catalogue()
-    found = discover(site, base_url, BudgetFetcher(agent, budget=budget, delay=delay), catalogue, known_feeds)
+    found = discover(site, base_url, BudgetFetcher(agent, budget=budget, delay=delay), catalogue, known_feeds,
+                     gkmlpt)
     if found.problem:
         return found
     print_table(found)

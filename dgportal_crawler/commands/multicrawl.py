@@ -114,7 +114,7 @@ def _profile_for(site: str, args: argparse.Namespace, portal: Portal, portal_url
             if not args.quiet:
                 print(f"dgportal crawl: discovering {site} …")
             found = discover_site(site, portal.site_url(site, portal_url), portal.site(site).feeds,
-                                  overrides, args.contact, saved)
+                                  overrides, args.contact, saved, portal.site(site).gkmlpt)
         if found.problem or not found.columns:
             return SiteRun(site, "discovered", 1, found.problem or "discovery found no column"), []
         return SiteRun(site, "discovered"), [str(saved)]

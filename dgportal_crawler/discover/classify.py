@@ -16,8 +16,9 @@ from dgportal_crawler.extract.listing import parse_list_page
 from dgportal_crawler.extract.urls import link_url, without_fragment
 from dgportal_crawler.profile import SiteProfile, TemplateSelectors
 
-#: Article URLs of the platform (the same pattern as the reviewed Houjie profile).
-ARTICLE_ID_PATTERN = r"content/post_(?P<id>\d+)\.html$"
+#: Article URLs of the platform: ``…/content/post_<id>.html`` on town sites,
+#: ``…/gkmlpt/content/<a>/<b>/post_<id>.html`` on the disclosure platform.
+ARTICLE_ID_PATTERN = r"/post_(?P<id>\d+)\.html$"
 #: Links that are files, never column lists.
 _FILE = re.compile(r"\.(?:jpe?g|png|gif|pdf|docx?|xlsx?|zip|rar|css|js|json|xml)$", re.I)
 #: The platform's category id in a page's script (site-notes: NFCMS_CAT_ID on article pages).

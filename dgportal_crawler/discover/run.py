@@ -23,6 +23,7 @@ from dgportal_crawler.discover.classify import (
     stub_profile,
 )
 from dgportal_crawler.discover.fetch import BudgetFetcher, BudgetSpent
+from dgportal_crawler.discover.gkmlpt import probe_platform
 from dgportal_crawler.extract.errors import ExtractionError
 from dgportal_crawler.extract.feed import feed_url, parse_feed, rebase
 from dgportal_crawler.profile import SiteProfile, TemplateSelectors
@@ -78,13 +79,16 @@ class Discovery:
 
 
 def discover(site: str, base_url: str, fetcher: BudgetFetcher, catalogue: dict[str, TemplateSelectors],
-             known_feeds: Iterable[int] = ()) -> Discovery:
+             known_feeds: Iterable[int] = (), gkmlpt: str = "") -> Discovery:
+    """``gkmlpt``: the town's disclosure-platform code (from the portal definition), if known."""
     found = Discovery(site, base_url)
     profile = stub_profile(site, base_url, catalogue)
     try:
         _walk(found, fetcher, profile)
         if found.columns:
             _feeds(found, fetcher, known_feeds)
+        if gkmlpt and not found.problem:
+            found.candidates += probe_platform(lambda url: _get(fetcher, url), base_url, gkmlpt)
     except BudgetSpent:
         found.stopped_early = True
     except Skip as exc:  # the home page unreachable: nothing to walk

@@ -14,25 +14,35 @@ from urllib.parse import urlsplit
 
 from dgportal_crawler.discover.classify import ARTICLE_ID_PATTERN
 from dgportal_crawler.discover.run import Candidate, Discovery
+from dgportal_crawler.extract.gkmlpt import GKMLPT
 from dgportal_crawler.profile import TEMPLATE_KEYS, TemplateSelectors
 
 _NOT_ID = re.compile(r"[^a-z0-9_-]+")
 
 
 def relative_folder(column: Candidate, base_url: str) -> str:
-    """The column's folder relative to the base URL (``xwzx/hjyw/``)."""
-    return urlsplit(column.folder).path.removeprefix(urlsplit(base_url).path)
+    """The column's folder relative to the base URL (``xwzx/hjyw/``); a disclosure-platform
+    column's is the platform's root, from the portal's root (``/dghjz/gkmlpt/``)."""
+    path = urlsplit(column.folder).path
+    if column.template == GKMLPT:
+        return path.split("gkmlpt/", 1)[0] + "gkmlpt/"
+    return path.removeprefix(urlsplit(base_url).path)
 
 
 def list_page(column: Candidate) -> str:
-    """The list page's file name as the site linked it; ``./`` for the bare folder."""
+    """The list page's file name as the site linked it; ``./`` for the bare folder; the API
+    path (``api/all/2941``) for a disclosure-platform column."""
+    if column.template == GKMLPT:
+        return "api/all/" + column.url.rstrip("/").rsplit("/", 1)[-1]
     last = column.url.rstrip("/").rsplit("/", 1)[-1] if not column.url.endswith("/") else ""
     return last or "./"
 
 
 def column_ids(columns: list[Candidate], base_url: str) -> list[str]:
-    parts = [[_NOT_ID.sub("-", p.lower()).strip("-") or "col" for p in relative_folder(c, base_url).split("/") if p]
+    parts = [[GKMLPT, c.url.rstrip("/").rsplit("/", 1)[-1]] if c.template == GKMLPT else
+             [_NOT_ID.sub("-", p.lower()).strip("-") or "col" for p in relative_folder(c, base_url).split("/") if p]
              or ["home"] for c in columns]
+    parts = [[f"{GKMLPT}-{p[1]}"] if p[0] == GKMLPT and len(p) == 2 else p for p in parts]
     short = [p[-1] for p in parts]
     ids = [s if short.count(s) == 1 else "-".join(p) for s, p in zip(short, parts, strict=True)]
     # still equal (the same folder under two spellings): number the later ones

@@ -1,5 +1,6 @@
 """``PortalReplica``: the replica as a portal — the home page with all 32 towns, Houjie as
-``Replica`` serves it, the towns of ``towns.py``, and the column feeds ``/postmeta/i/<id>.json``.
+``Replica`` serves it, the towns of ``towns.py``, the column feeds ``/postmeta/i/<id>.json``
+and Huangjiang's disclosure platform (``gkmlpt.py``).
 
 Pure like ``Replica``: a path in, a response out. ``serve()`` serves one of these.
 """
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 
 from dgportal_crawler.portal import load_portal
 
+from . import gkmlpt
 from .model import COLUMN_BY_ID, COLUMNS, SITE_ROOT
 from .render import a, t
 from .site import _HTML, Replica, ReplicaResponse, _not_found, _redirect
@@ -43,6 +45,8 @@ class PortalReplica:
         self.houjie = houjie
         self.towns = {name: TownReplica(spec, houjie.seed, houjie.articles)
                       for name, spec in TOWN_SPECS.items()}
+        # Huangjiang's disclosure platform; its articles belong to the hj site
+        self.gkmlpt = gkmlpt.GkmlptPlatform(houjie.seed, houjie.articles, site="hj")
 
     @property
     def edition(self) -> int:
@@ -55,7 +59,8 @@ class PortalReplica:
         """The answer key of one site (``houjie``, ``humen``, ``hj``); KeyError for another."""
         if site == "houjie":
             return self.houjie.ground_truth(origin)
-        return self.towns[site].ground_truth(origin)
+        platform = self.gkmlpt.ground_truth(origin) if site == self.gkmlpt.site else []
+        return self.towns[site].ground_truth(origin) + platform
 
     def respond(self, path: str, headers: Mapping[str, str] | None = None) -> ReplicaResponse:
         bare = path.split("#", 1)[0].split("?", 1)[0]
@@ -64,6 +69,8 @@ class PortalReplica:
         if bare == "/robots.txt":
             return ReplicaResponse(200, {"Content-Type": "text/plain; charset=utf-8"},
                                    ROBOTS.encode("ascii"), "robots")
+        if bare.startswith(gkmlpt.ROOT):
+            return self.gkmlpt.respond(path)
         feed = _FEED.match(bare)
         if feed:
             return self._feed(int(feed.group(1)))

@@ -117,8 +117,9 @@ def build_town_index(seed: int, count: int, town: TownSpec) -> list[TownMeta]:
     for i in range(count):
         col = i if i < len(cols) else rng.choices(range(len(cols)), [c.weight for c in cols])[0]
         legacy = cols[col].template == "legacy"
-        # department pages print seconds, as the department sites do
-        precision: Precision = "second" if cols[col].template == "department" else rng.choice(
+        # department pages print seconds, as the department sites do; the platform's API
+        # gives epoch seconds
+        precision: Precision = "second" if cols[col].template in ("department", "gkmlpt") else rng.choice(
             ("minute", "minute", "minute", "day", "second"))
         day = rng.randrange((_END_LEGACY if legacy else _END_ALL) // 86400)
         ts = day * 86400 + rng.choice((9, 10, 11, 15, 16)) * 3600 + rng.randrange(60) * 60

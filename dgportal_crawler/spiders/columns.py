@@ -27,6 +27,7 @@ from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import Column, ProfileError, load_profile
 from dgportal_crawler.runcontext import MODES, ArticleRequests, CrawlRun, new_run_id
 from dgportal_crawler.spiders.feeds import FeedRoute
+from dgportal_crawler.spiders.gkmlpt import GkmlptRoute
 from dgportal_crawler.stats import (
     ARTICLE_FAILED,
     ARTICLES_DISCOVERED,
@@ -65,7 +66,7 @@ DISCOVER_HINT = ("; the column's URL or template may be wrong: `dgportal discove
                  "FILE` reads the site's own navigation and writes a profile")
 
 
-class ColumnSpider(FeedRoute, scrapy.Spider):
+class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
     """Base class: subclasses set ``name`` (and ``site`` when it differs from ``name``)."""
 
     site: str = ""

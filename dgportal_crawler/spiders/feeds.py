@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 
 from dgportal_crawler.extract import ExtractionError, parse_list_page
 from dgportal_crawler.extract.feed import feed_url, parse_feed, rebase
+from dgportal_crawler.extract.gkmlpt import GKMLPT
 from dgportal_crawler.profile import Column
 from dgportal_crawler.stats import (
     ARTICLES_DISCOVERED,
@@ -41,7 +42,10 @@ class FeedRoute:
     ``list_request``."""
 
     def first_request(self, column: Column) -> scrapy.Request:
-        """The column's feed when it names one, else its first list page."""
+        """The platform's API for a gkmlpt column, the column's feed when it names one, else
+        its first list page."""
+        if column.template == GKMLPT:
+            return self.api_request(column, 1)  # type: ignore[attr-defined]
         if column.feed is None:
             return self.list_request(self.run.profile.list_url(column), column, 1)  # type: ignore[attr-defined]
         # kind "list": the incremental filter skips known articles of a feed as of a list page

@@ -39,7 +39,8 @@ def test_towns_have_different_column_sets(portal):
     columns = {site: {a["column"] for a in portal.ground_truth(site)} for site in ("houjie", "humen", "hj")}
     assert columns["houjie"] == {"hjyw", "tzgg", "czjs", "fttd", "sqdt", "zcjd"}
     assert columns["humen"] == {"c1471", "c1502", "zcdt", "c1507"}
-    assert columns["hj"] == {"hjyw", "tzgg", "tpxw"}
+    # hj's disclosure platform (/dghjz/gkmlpt/) belongs to the hj site
+    assert columns["hj"] == {"hjyw", "tzgg", "tpxw", "gkmlpt-2941", "gkmlpt-2945", "gkmlpt-2950"}
 
 
 def test_humen_column_paths_are_not_the_pinyin_of_their_names(portal):
@@ -88,10 +89,19 @@ def test_replica_truth_prints_the_answer_key_as_json_lines(capsys, portal):
     assert main(["replica", "truth", "--site", "hj", "--articles", "60", "--seed", "5"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     truth = portal.ground_truth("hj")
-    assert len(lines) == len(truth) == 60
+    assert len(lines) == len(truth) == 60 + 60 // 3  # the town's articles and its platform's
     assert lines[0] == {k: truth[0][k] for k in ("url", "title", "published_at", "source", "column")}
 
 
 def test_replica_truth_refuses_a_site_without_content(capsys):
     assert main(["replica", "truth", "--site", "guancheng"]) == 2
     assert "the replica has content for houjie, humen, hj" in capsys.readouterr().err
+
+
+def test_gkmlpt_api_pages_and_a_later_page_404_where_page_1_works(portal):
+    first = json.loads(portal.respond("/dghjz/gkmlpt/api/all/2950?page=1").body)
+    posts = [a for a in portal.ground_truth("hj") if a["column"] == "gkmlpt-2950"]
+    assert first["classify"]["post_count"] > len(posts) == len(first["articles"])  # inflated count
+    assert portal.respond("/dghjz/gkmlpt/api/all/2950?page=2").status == 404
+    detail = portal.respond(first["articles"][0]["url"].removeprefix("https://www.dg.gov.cn")).body.decode()
+    assert "window._CONFIG = {DETAIL: {" in detail and "{{ detail.title }}" in detail
