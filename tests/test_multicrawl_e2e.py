@@ -92,3 +92,12 @@ def test_multi_site_usage_errors_are_one_line(tmp_path, argv, message):
     result = run_crawl(tmp_path, *argv)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_crawl_one_town_with_discover_discovers_first_then_crawls(replica_server, portal, tmp_path):
+    result = run_crawl(tmp_path, "humen", "--discover", "--portal-url", replica_server.origin + "/")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "dgportal crawl: discovering humen" in result.stderr
+    ids = {line["id"] for line in result.lines("humen")}
+    assert ids == {a["id"] for a in portal.ground_truth("humen")}
+    assert (tmp_path / "discovered" / "humen.toml").is_file()
