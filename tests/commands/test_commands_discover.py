@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import socket
+import threading
+from typing import ClassVar
 
 from dgportal_crawler.cli import main
 
@@ -48,3 +51,33 @@ def test_an_unreachable_site_is_try_later(capsys):
         port = s.getsockname()[1]
     code, _, err = _discover(capsys, "humen", "--base-url", f"http://127.0.0.1:{port}/humen/")
     assert code == 3 and "dgportal: error: discover humen:" in err and "unreachable" in err
+
+
+class _Robots503(http.server.BaseHTTPRequestHandler):
+    """A site whose robots.txt answers 503: RFC 9309 says nothing may be fetched."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        _Robots503.seen.append(self.path)
+        self.send_response(503 if self.path == "/robots.txt" else 200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(b"<html><body><a href='/x/zwgk/'>x</a></body></html>")
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_robots_txt_server_error_forbids_the_whole_site(capsys):
+    _Robots503.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Robots503)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        code, _, err = _discover(capsys, "x", "--base-url", f"http://127.0.0.1:{server.server_address[1]}/x/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 3 and "robots.txt disallows the home page" in err
+    assert _Robots503.seen == ["/robots.txt"]
