@@ -17,7 +17,8 @@ from dgportal_crawler.commands.crawl import check_settings, parse_overrides
 from dgportal_crawler.commands.sites import portal_or_error
 from dgportal_crawler.discover.catalogue import load_catalogue
 from dgportal_crawler.discover.fetch import BudgetFetcher
-from dgportal_crawler.discover.run import Discovery, discover
+from dgportal_crawler.discover.model import Discovery
+from dgportal_crawler.discover.run import discover
 from dgportal_crawler.discover.write import column_ids, profile_toml
 from dgportal_crawler.portal import SITE_ID
 from dgportal_crawler.profile import ProfileError, _check_base_url, load_profile

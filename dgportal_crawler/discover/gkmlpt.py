@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from dgportal_crawler.discover.fetch import BudgetFetcher
 from dgportal_crawler.extract.errors import ExtractionError
 from dgportal_crawler.extract.gkmlpt import parse_api
 
@@ -54,6 +53,3 @@ def probe_platform(get, base_url: str, code: str) -> list:
         candidate.newest = max((e.date for e in api.entries if e.date), default=None)
         candidate.name, candidate.parent = api.name or candidate.link_text, api.parent
     return found
-
-
-__all__ = ["BudgetFetcher", "api_url", "categories", "platform_root", "probe_platform"]

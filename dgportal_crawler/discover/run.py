@@ -6,10 +6,7 @@ and :class:`Discovery` says so (``stopped_early``) with what it found until then
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from dgportal_crawler.commands.clean import Skip
@@ -24,58 +21,13 @@ from dgportal_crawler.discover.classify import (
 )
 from dgportal_crawler.discover.fetch import BudgetFetcher, BudgetSpent
 from dgportal_crawler.discover.gkmlpt import probe_platform
+from dgportal_crawler.discover.model import Candidate, Discovery, FeedFinding
 from dgportal_crawler.extract.errors import ExtractionError
 from dgportal_crawler.extract.feed import feed_url, parse_feed, rebase
 from dgportal_crawler.profile import SiteProfile, TemplateSelectors
 
-Kind = Literal["list", "not a list", "skipped"]
 #: Redirects followed for one candidate (a bare folder → its slash, an old path → the new).
 MAX_HOPS = 2
-
-
-@dataclass(slots=True)
-class Candidate:
-    """One candidate column URL and what its first page turned out to be."""
-
-    url: str
-    link_text: str
-    kind: Kind = "not a list"
-    template: str = ""
-    entries: int = 0
-    newest: dt.date | None = None
-    parent: str = ""
-    name: str = ""
-    feed: int | None = None
-    note: str = ""
-
-    @property
-    def folder(self) -> str:
-        return folder_of(self.url)
-
-
-@dataclass(slots=True)
-class FeedFinding:
-    feed: int
-    column_url: str  # the folder of the column its articles belong to; "" = none of ours
-    entries: int = 0
-    newest: dt.date | None = None
-    note: str = ""
-
-
-@dataclass
-class Discovery:
-    site: str
-    base_url: str
-    display_name: str = ""
-    candidates: list[Candidate] = field(default_factory=list)
-    feeds: list[FeedFinding] = field(default_factory=list)
-    requests: int = 0
-    stopped_early: bool = False
-    problem: str = ""  # why nothing could be discovered (home page unreachable …)
-
-    @property
-    def columns(self) -> list[Candidate]:
-        return [c for c in self.candidates if c.kind == "list"]
 
 
 def discover(site: str, base_url: str, fetcher: BudgetFetcher, catalogue: dict[str, TemplateSelectors],

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from dgportal_crawler.discover.classify import ARTICLE_ID_PATTERN
-from dgportal_crawler.discover.run import Candidate, Discovery
+from dgportal_crawler.discover.model import Candidate, Discovery
 from dgportal_crawler.extract.gkmlpt import GKMLPT
 from dgportal_crawler.profile import TEMPLATE_KEYS, TemplateSelectors
 

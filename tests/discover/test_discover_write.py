@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dgportal_crawler.discover.classify import folder_of
-from dgportal_crawler.discover.run import Candidate
+from dgportal_crawler.discover.model import Candidate
 from dgportal_crawler.discover.write import column_ids, list_page
 
 BASE = "https://www.dg.gov.cn/humen/"
