@@ -18,6 +18,9 @@ def article_from_page(page: FetchedPage, profile: SiteProfile, run_id: str | Non
     extracted = extract_article(
         page.body, url=page.url, profile=profile, template=page.template, headers=page.headers
     )
+    if not extracted.column_path and page.column in profile.column_ids:
+        # a page without a breadcrumb (the disclosure platform's): the column it was listed in
+        extracted.column_path = profile.column(page.column).column_path
     article = _with_provenance(extracted, page, profile, run_id)
     article.warc = page.meta.get("dgportal_warc")
     return article

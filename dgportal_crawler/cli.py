@@ -21,7 +21,13 @@ Handler = Callable[[argparse.Namespace], int]
 def _add_crawl(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("crawl", help="crawl a site's columns into the archive",
                        description="Crawl columns of a site into <out>/<site>/articles/.")
-    p.add_argument("site", help="built-in site name (houjie) or path to a profile .toml")
+    p.add_argument("site", nargs="?", help="built-in site name (houjie), path to a profile .toml, "
+                   "or towns of the portal, comma-separated (houjie,humen)")
+    p.add_argument("--all", action="store_true", help="every town of the portal (see dgportal sites)")
+    p.add_argument("--portal-url", metavar="URL",
+                   help="the portal's root for towns (default https://www.dg.gov.cn/; a replica's)")
+    p.add_argument("--discover", action="store_true",
+                   help="discover towns without a reviewed profile first (implied by --all)")
     p.add_argument("--columns", help="comma-separated column ids or names (default: all)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before")
@@ -84,6 +90,15 @@ def _add_replica(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--parent-pid", type=int, default=None, metavar="PID",
                    help="stop when this process is gone (ReplicaServer and --demo use it)")
     s.set_defaults(handler=_lazy("dgportal_crawler.commands.replica", "serve"))
+    k = rsub.add_parser("truth", help="print a site's answer key as JSON Lines",
+                        description="One line per article the replica serves for SITE: url, title, "
+                                    "published_at, source, column (score a crawl without Python).")
+    k.add_argument("--site", required=True, help="houjie, humen or hj")
+    k.add_argument("--articles", type=int, default=150, help="articles per site (default 150)")
+    k.add_argument("--seed", type=int, default=2023, help="seed of the generated site")
+    k.add_argument("--origin", default="https://www.dg.gov.cn",
+                   help="origin of the URLs (a served replica's: http://127.0.0.1:PORT)")
+    k.set_defaults(handler=_lazy("dgportal_crawler.commands.replica", "truth"))
 
 
 def _add_clean(sub: argparse._SubParsersAction) -> None:
@@ -128,6 +143,29 @@ def _add_columns(sub: argparse._SubParsersAction) -> None:
     p.add_argument("site", help="built-in site name (houjie) or path to a profile .toml")
     p.add_argument("--base-url", help="show the list URLs under this base URL")
     p.set_defaults(handler=_lazy("dgportal_crawler.commands.info", "columns"))
+
+
+def _add_sites(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("sites", help="the portal's towns and streets: profile or discovered, last crawl",
+                       description="List the 32 towns and streets of the portal (id = path prefix).")
+    p.add_argument("--out", default="archive", metavar="DIR",
+                   help="archive root to read the last crawl from (default: archive)")
+    p.add_argument("--portal", metavar="FILE", help="another portal definition (default: the built-in one)")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.sites", "run"))
+
+
+def _add_discover(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("discover", help="find a town's columns from its own pages; write a profile",
+                       description="Read the site's home page navigation, the pages it links to and "
+                       "the column feeds; classify each candidate by its first page; print a table "
+                       "and, with --write, a profile TOML to review and crawl with.")
+    p.add_argument("site", help="the town's path prefix (houjie, humen, hj …; see dgportal sites)")
+    p.add_argument("--base-url", help="discover this URL instead of https://www.dg.gov.cn/<site>/")
+    p.add_argument("--write", metavar="FILE", help="write the profile TOML here")
+    p.add_argument("--contact", help="e-mail or URL for the User-Agent (or DGPORTAL_CONTACT)")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="e.g. -s DGPORTAL_DISCOVER_MAX_REQUESTS=50 or -s DOWNLOAD_DELAY=2")
+    p.set_defaults(handler=_lazy("dgportal_crawler.commands.discover", "run"))
 
 
 def _add_analysis(sub: argparse._SubParsersAction) -> None:
@@ -175,7 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_crawl, _add_worker, _add_clean, _add_archive_tools, _add_replica, _add_columns, _add_analysis):
+    for add in (_add_crawl, _add_worker, _add_clean, _add_archive_tools, _add_replica, _add_columns,
+                _add_sites, _add_discover, _add_analysis):
         add(sub)
     return parser
 

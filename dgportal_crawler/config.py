@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     "DGPORTAL_HEALTH_FAILURE_RATE": 0.05,  # health: share of a column's listed articles failing
     "DGPORTAL_HEALTH_CHALLENGES": 0,  # health: challenge/captcha answers tolerated per run
     "DGPORTAL_HEALTH_STALE_RUNS": 14,  # health: runs in a row without new articles; 0 = off
+    "DGPORTAL_DISCOVER_MAX_REQUESTS": 200,  # requests one `dgportal discover` sends at most
 }
 
 #: Settings that go into HTTP headers or URLs: a line break there would forge a header.

@@ -73,6 +73,7 @@ class Column:
     path: str
     list_page: str
     template: str
+    feed: int | None = None  # the column's feed id (/postmeta/i/<feed>.json): a second route
 
     @property
     def column_path(self) -> list[str]:
@@ -168,10 +169,7 @@ def load_profile(site_or_path: str | Path) -> SiteProfile:
 
 def parse_profile(data: dict[str, Any], source: str) -> SiteProfile:
     site = _table(data, "site", source)
-    templates = {
-        name: _template(name, _table(data["templates"], name, source, "templates."), source)
-        for name in _table(data, "templates", source)
-    }
+    templates = parse_templates(_table(data, "templates", source), source)
     columns = _columns(data.get("columns"), templates, source)
     pattern_text = _string(site, "article_id_pattern", source, "site.")
     try:
@@ -202,6 +200,11 @@ def parse_profile(data: dict[str, Any], source: str) -> SiteProfile:
         columns=columns,
         templates=templates,
     )
+
+
+def parse_templates(table: dict[str, Any], source: str) -> dict[str, TemplateSelectors]:
+    """The ``[templates.*]`` tables of a profile (or of the portal's template catalogue)."""
+    return {name: _template(name, _table(table, name, source, "templates."), source) for name in table}
 
 
 def _table(data: dict[str, Any], key: str, source: str, prefix: str = "") -> dict[str, Any]:
@@ -270,8 +273,15 @@ def _columns(value: Any, templates: dict[str, TemplateSelectors], source: str) -
             )
         if any(c.id == fields["id"] for c in columns):
             raise ProfileError(source, prefix + "id", f"duplicate column id {fields['id']!r}")
-        columns.append(Column(**fields))
+        columns.append(Column(**fields, feed=_feed(table.get("feed"), source, prefix + "feed")))
     return tuple(columns)
+
+
+def _feed(value: Any, source: str, key: str) -> int | None:
+    # bool is an int in Python: `feed = true` is a typo, not feed 1
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+        return value
+    raise ProfileError(source, key, f"{value!r} must be a positive integer (a feed id)")
 
 
 def _check_base_url(source: str, key: str, url: str) -> str:

@@ -18,12 +18,15 @@ from dgportal_crawler.stats import (
     COVERAGE_PREFIX,
     EXTRACTED,
     FAILED,
+    FEED_LIST_ONLY,
+    FEED_ONLY,
     FETCHED_PARTS,
     LIST_FAILED,
     PREFIX,
     REPORT_COUNTERS,
     fallback_rate,
     per_column,
+    route_of,
 )
 from dgportal_crawler.store.layout import SiteLayout
 
@@ -36,6 +39,9 @@ def column_report(row: dict[str, int]) -> dict[str, Any]:
     report[EXTRACTED] = row.get(EXTRACTED, 0)
     report["fallback_rate"] = round(fallback_rate(row), 4)
     report["failed_by_reason"] = {k: v for k, v in row.items() if k.endswith("_" + FAILED)}
+    report["route"] = route_of(row)
+    if report["route"] == "feed":  # where the feed and the list's first page disagree
+        report["feed_disagreements"] = {"list_only": row.get(FEED_LIST_ONLY, 0), "feed_only": row.get(FEED_ONLY, 0)}
     return report
 
 

@@ -33,6 +33,13 @@ LIST_END = "list_end"  # a list page without a next page: the end of the column'
 SINCE_REACHED = "since_reached"  # paging stopped at entries older than --since
 LIST_BUDGET_SPENT = "list_budget_spent"  # paging stopped at DGPORTAL_MAX_LIST_PAGES
 SKIPPED_KNOWN = "skipped_known"
+FEED_ROUTE = "feed_route"  # the column's articles came from its feed (/postmeta/i/<id>.json)
+FEED_FALLBACK = "feed_fallback"  # the feed failed or was empty: the HTML list was read instead
+FEED_OFF_SITE = "feed_off_site"  # feed entries pointing off the site, not followed
+FEED_LIST_ONLY = "feed_list_only"  # on list page 1, missing from the feed (fetched anyway)
+FEED_ONLY = "feed_only"  # in the feed, as new as list page 1, but not on it
+GKMLPT_END_404 = "gkmlpt_end_404"  # a later API page answered 404: the column ended there
+GKMLPT_ROUTE = "gkmlpt_route"  # the column was read through the disclosure platform's API
 ARTICLE_FAILED = "article_failed"
 # outcomes of a fetched article: each ends in exactly one of these
 STORED = "stored"
@@ -104,6 +111,16 @@ def count(stats: StatsCollector | None, column: str | None, counter: str, n: int
     """One counter, per column and in total."""
     inc(stats, column_key(column, counter), n)
     inc(stats, total_key(counter), n)
+
+
+def route_of(row: dict[str, int]) -> str:
+    """Where a column's article URLs came from: ``feed``, ``gkmlpt api``, ``list`` or ``list
+    (feed failed)``."""
+    if row.get(GKMLPT_ROUTE):
+        return "gkmlpt api"
+    if row.get(FEED_ROUTE):
+        return "feed"
+    return "list (feed failed)" if row.get(FEED_FALLBACK) else "list"
 
 
 def fallback_rate(row: dict[str, int]) -> float:

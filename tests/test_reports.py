@@ -81,12 +81,12 @@ def test_per_column_counters(report):
     assert report["columns"]["czjs"] == {
         "list_pages": 2, "listed": 30, "fetched": 30, "new": 20, "updated": 3, "unchanged": 4, "duplicate": 1,
         "failed": 2, "withdrawn": 2, "fallback": 1, "extracted": 3, "fallback_rate": 0.3333,
-        "failed_by_reason": {"article_failed": 1}, "coverage": "complete",
+        "failed_by_reason": {"article_failed": 1}, "route": "list", "coverage": "complete",
     }
     assert report["columns"]["sqdt"] == {
         "list_pages": 0, "listed": 3, "fetched": 3, "new": 3, "updated": 0, "unchanged": 0, "duplicate": 0,
         "failed": 0, "withdrawn": 0, "fallback": 2, "extracted": 3, "fallback_rate": 0.6667,
-        "failed_by_reason": {}, "coverage": "partial",  # nothing recorded: partial
+        "failed_by_reason": {}, "route": "list", "coverage": "partial",  # nothing recorded: partial
     }
 
 
@@ -113,6 +113,7 @@ def test_a_column_without_counters_reports_zeros():
     assert column_report({}) == {
         "list_pages": 0, "listed": 0, "fetched": 0, "new": 0, "updated": 0, "unchanged": 0, "duplicate": 0,
         "failed": 0, "withdrawn": 0, "fallback": 0, "extracted": 0, "fallback_rate": 0.0, "failed_by_reason": {},
+        "route": "list",
     }
 
 

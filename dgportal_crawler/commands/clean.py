@@ -97,13 +97,14 @@ class Fetcher:
             self._last[parts.netloc] = time.monotonic()
 
     def allowed(self, url: str) -> bool:
-        """robots.txt of the URL's host (fetched once): 404 allows all, 401/403 forbid all."""
+        """robots.txt of the URL's host (fetched once): 404 allows all, 401/403 and 5xx forbid
+        all (RFC 9309, as the crawl's middleware)."""
         parts = urlsplit(url)
         robots = self._robots.get(parts.netloc)
         if robots is None:
             robots = RobotFileParser(f"{parts.scheme}://{parts.netloc}/robots.txt")
             status, _, _, body = self.get(robots.url)
-            if status in (401, 403):
+            if status in (401, 403) or status >= 500:  # RFC 9309: a server error forbids all
                 robots.disallow_all = True
             elif status >= 400:
                 robots.allow_all = True

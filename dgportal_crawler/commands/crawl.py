@@ -47,6 +47,12 @@ DEMO_ROOT = "archive/demo"
 def run(args: argparse.Namespace) -> int:
     """Check everything a user can get wrong (exit 2) and whether the crawl can run now
     (exit 3) before the archive folder is touched; then crawl and decide the outcome."""
+    from dgportal_crawler.commands import multicrawl
+
+    if multicrawl.wanted(args):  # towns of the portal: see commands/multicrawl.py
+        return multicrawl.run(args)
+    if not args.site:
+        raise CommandError("give a site (houjie, a profile .toml, towns like houjie,humen) or --all")
     if getattr(args, "redis", None):  # a distributed crawl: see commands/coordinate.py
         from dgportal_crawler.commands import coordinate
         return coordinate.run(args)

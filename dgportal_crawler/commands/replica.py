@@ -27,3 +27,23 @@ def serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
     return 0
+
+
+#: The fields of the answer key on the command line (the Python API has more).
+TRUTH_FIELDS = ("url", "title", "published_at", "source", "column")
+
+
+def truth(args: argparse.Namespace) -> int:
+    import json
+
+    from dgportal_crawler.replica import Replica
+    from dgportal_crawler.replica.portal import CONTENT_SITES, PortalReplica
+
+    if args.site not in CONTENT_SITES:
+        raise CommandError(f"--site {args.site!r}: the replica has content for {', '.join(CONTENT_SITES)}")
+    if args.articles < 1:
+        raise CommandError("--articles must be at least 1")
+    portal = PortalReplica(Replica(seed=args.seed, articles=args.articles))
+    for record in portal.ground_truth(args.site, args.origin):
+        print(json.dumps({k: record[k] for k in TRUTH_FIELDS}, ensure_ascii=False))
+    return 0

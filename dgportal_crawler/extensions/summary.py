@@ -16,7 +16,7 @@ from scrapy.exceptions import NotConfigured
 
 from dgportal_crawler import config
 from dgportal_crawler.runcontext import CrawlRun, crawl_run
-from dgportal_crawler.stats import COVERAGE_PREFIX, SUMMARY_COLUMNS, summary_rows
+from dgportal_crawler.stats import COVERAGE_PREFIX, SUMMARY_COLUMNS, per_column, route_of, summary_rows
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +31,19 @@ def summary_table(run: CrawlRun, rows: list[dict], reason: str, stats: dict) -> 
     for title, _ in SUMMARY_COLUMNS:
         table.add_column(title, justify="right")
     table.add_column("coverage")
+    # a route column only when some column has a feed: list-only tables stay as they were
+    feeds = {c.id: c.feed for c in run.plan.columns if c.feed}
+    if feeds:
+        table.add_column("route")
+    counters = per_column(stats)
     for row in rows:
         label = f"{row['column']} {names.get(row['column'], '')}".strip()
         coverage = stats.get(COVERAGE_PREFIX + row["column"], "")
-        table.add_row(label, *(str(row[k]) for _, k in SUMMARY_COLUMNS), coverage)
+        cells = [label, *(str(row[k]) for _, k in SUMMARY_COLUMNS), coverage]
+        if feeds:
+            route = route_of(counters.get(row["column"], {})) if row["column"] != "total" else ""
+            cells.append(f"{route} {feeds[row['column']]}" if route == "feed" else route)
+        table.add_row(*cells)
     return table
 
 

@@ -9,6 +9,7 @@ from dgportal_crawler.extract.dom import parse_html
 from dgportal_crawler.extract.draft import Draft, finish
 from dgportal_crawler.extract.errors import ExtractionError
 from dgportal_crawler.extract.fallback import read_fallback
+from dgportal_crawler.extract.gkmlpt import read_detail
 from dgportal_crawler.extract.pagemeta import meta_column_path
 from dgportal_crawler.extract.sitenames import title_strip_names
 from dgportal_crawler.extract.templates import read_template, template_order
@@ -30,9 +31,10 @@ def extract_article(
     decoded = decode_html(body, headers)
     root = parse_html(decoded.text)
     strip_names = title_strip_names(profile, meta_column_path(root))
-    draft: Draft | None = None
+    # the disclosure platform's pages hold their data in a script, not in the DOM
+    draft: Draft | None = read_detail(decoded.text, url) if "_CONFIG" in decoded.text else None
     tried: list[str] = []
-    for sel in template_order(profile, template):
+    for sel in [] if draft is not None else template_order(profile, template):
         draft = read_template(root, sel, url, profile)
         if draft is not None and draft.paragraphs:
             break

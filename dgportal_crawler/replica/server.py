@@ -12,6 +12,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from .gate import ArticleGate
+from .portal import PortalReplica
 from .site import RESPONSE_KINDS, Replica, ReplicaResponse
 
 CONTROL = "/__replica__/"
@@ -45,7 +46,7 @@ class ReplicaResource(Resource):
 
     isLeaf = True
 
-    def __init__(self, replica: Replica) -> None:
+    def __init__(self, replica: Replica | PortalReplica) -> None:
         super().__init__()
         self.replica = replica
         self.stats = RequestStats()
@@ -127,7 +128,7 @@ def serve(
     from twisted.internet import reactor  # importing installs a reactor: only when serving
     from twisted.internet.error import CannotListenError
 
-    replica = Replica(seed, articles, edition, degraded, encodings)
+    replica = PortalReplica(Replica(seed, articles, edition, degraded, encodings))
     site = Site(ReplicaResource(replica))
     site.displayTracebacks = False
     try:

@@ -26,6 +26,8 @@ from dgportal_crawler.extract import ExtractionError, parse_list_page
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import Column, ProfileError, load_profile
 from dgportal_crawler.runcontext import MODES, ArticleRequests, CrawlRun, new_run_id
+from dgportal_crawler.spiders.feeds import FeedRoute
+from dgportal_crawler.spiders.gkmlpt import GkmlptRoute
 from dgportal_crawler.stats import (
     ARTICLE_FAILED,
     ARTICLES_DISCOVERED,
@@ -59,8 +61,12 @@ CHALLENGE_HINTS = {
     for code in (403, 412, 429, 521)
 }
 
+#: A column whose first list page is missing or unreadable was probably configured wrong.
+DISCOVER_HINT = ("; the column's URL or template may be wrong: `dgportal discover {site} --write "
+                 "FILE` reads the site's own navigation and writes a profile")
 
-class ColumnSpider(scrapy.Spider):
+
+class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
     """Base class: subclasses set ``name`` (and ``site`` when it differs from ``name``)."""
 
     site: str = ""
@@ -104,7 +110,7 @@ class ColumnSpider(scrapy.Spider):
             logger.error("%s", self.usage_problem)
             raise CloseSpider("bad_arguments")
         for column in self.run.plan.columns:
-            yield self.list_request(self.run.profile.list_url(column), column, 1)
+            yield self.first_request(column)
 
     def list_request(self, url: str, column: Column, page: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed,
@@ -128,8 +134,9 @@ class ColumnSpider(scrapy.Spider):
             inc(stats, column_key(column.id, LIST_TEMPLATE_MISS))
             logger.warning(
                 "list page %s of column %s matched no %r selector; the site template may have "
-                "changed (check templates.%s in %s)",
+                "changed (check templates.%s in %s)%s",
                 response.url, column.id, column.template, column.template, run.profile.source,
+                DISCOVER_HINT.format(site=run.site) if page == 1 else "",
             )
         reached_older = False
         for entry in listing.entries:
@@ -204,6 +211,8 @@ class ColumnSpider(scrapy.Spider):
             inc(stats, total_key("failed"))
         inc(stats, failure_key(f"{kind}/{reason}"))
         hint = CHALLENGE_HINTS.get(reason, "")
+        if kind == "list" and reason == "http_404" and request.cb_kwargs.get("page") == 1:
+            hint = DISCOVER_HINT.format(site=self.run.site)
         logger.error("%s page %s (column %s) failed: %s%s", kind, request.url, column, reason, hint)
 
 

@@ -13,6 +13,7 @@
       state.sqlite.open                 present while a run has the archive open
       crawl.lock                        one writer at a time
       job/                              Scrapy's JOBDIR of an interrupted run
+    <root>/discovered/<site>.toml       profiles `dgportal crawl --discover` wrote
 
 Every other module asks a :class:`SiteLayout` for a path instead of joining names itself.
 """
@@ -35,6 +36,7 @@ STATE = "state.sqlite"
 OPEN_MARKER = "state.sqlite.open"
 LOCK = "crawl.lock"
 JOB = "job"
+DISCOVERED = "discovered"
 
 
 def partition_of(published_at: str | None) -> tuple[str, str]:
@@ -160,3 +162,8 @@ def site_layouts(root: str | Path) -> list[SiteLayout]:
     if not root.is_dir():
         return []
     return [SiteLayout(p) for p in sorted(root.iterdir()) if (p / ARTICLES).is_dir()]
+
+
+def discovered_profile(root: str | Path, site: str) -> Path:
+    """Where ``dgportal crawl --discover`` keeps the profile it discovered for ``site``."""
+    return Path(root) / DISCOVERED / f"{site}.toml"
