@@ -30,20 +30,32 @@ DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 ALLOW_ALL = b""
 
 
+def answer_kind(status: int) -> str:
+    """RFC 9309's reading of a robots.txt answer: ``"server_error"`` (5xx, complete disallow),
+    ``"absent"`` (4xx, no rules: allow all) or ``"rules"`` (parse the body)."""
+    if status >= 500:
+        return "server_error"
+    return "absent" if status >= 400 else "rules"
+
+
+def rules_to_obey(status: int, body: bytes) -> bytes:
+    """The robots.txt text to obey for an answer: one policy for the crawl, ``clean`` and
+    ``discover``, so they cannot disagree about the same site."""
+    return {"server_error": DISALLOW_ALL, "absent": ALLOW_ALL}.get(answer_kind(status), body)
+
+
 class RobotsPolicyMiddleware(RobotsTxtMiddleware):
     def _rules(self, body: bytes) -> RobotParser:
         return build_from_crawler(self._parserimpl, self.crawler, body)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
-        status = response.status
-        if status >= 500:
-            inc(self._stats, PREFIX + "robots/server_error")
+        status, kind = response.status, answer_kind(response.status)
+        if kind == "server_error":
             logger.warning("robots.txt of %s answered HTTP %d: nothing there is fetched this run "
                            "(RFC 9309: a server error means complete disallow)", netloc, status)
-            response = response.replace(body=DISALLOW_ALL)
-        elif status >= 400:
-            inc(self._stats, PREFIX + "robots/absent")  # no rules: everything is allowed
-            response = response.replace(body=ALLOW_ALL)
+        if kind != "rules":  # absent: no rules, everything is allowed
+            inc(self._stats, PREFIX + "robots/" + kind)
+            response = response.replace(body=rules_to_obey(status, response.body))
         await super()._parse_robots(response, netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:

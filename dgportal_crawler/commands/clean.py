@@ -37,6 +37,7 @@ from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import ProfileError, SiteProfile, builtin_sites
+from dgportal_crawler.robots import rules_to_obey
 from dgportal_crawler.store.jsonl import encode_line
 
 #: Bytes looked at to tell HTML from a plain-text capture.
@@ -97,19 +98,15 @@ class Fetcher:
             self._last[parts.netloc] = time.monotonic()
 
     def allowed(self, url: str) -> bool:
-        """robots.txt of the URL's host (fetched once): 404 allows all, 401/403 and 5xx forbid
-        all (RFC 9309, as the crawl's middleware)."""
+        """robots.txt of the URL's host (fetched once), read by the crawl's own RFC 9309 policy:
+        4xx allows all, 5xx forbids all."""
         parts = urlsplit(url)
         robots = self._robots.get(parts.netloc)
         if robots is None:
             robots = RobotFileParser(f"{parts.scheme}://{parts.netloc}/robots.txt")
             status, _, _, body = self.get(robots.url)
-            if status in (401, 403) or status >= 500:  # RFC 9309: a server error forbids all
-                robots.disallow_all = True
-            elif status >= 400:
-                robots.allow_all = True
-            else:
-                robots.parse(body.decode("utf-8", errors="replace").splitlines())
+            rules = rules_to_obey(status, body)
+            robots.parse(rules.decode("utf-8", errors="replace").splitlines())
             self._robots[parts.netloc] = robots
         return robots.can_fetch(self.agent, url)
 

@@ -104,9 +104,10 @@ def robots(status: int, body: bytes = b"") -> None:
 @pytest.mark.parametrize(("status", "body", "allowed"), [
     (200, b"User-agent: *\nDisallow: /houjie/private/\n", {"/houjie/a.html": True, "/houjie/private/b.html": False}),
     (404, b"", {"/houjie/a.html": True, "/houjie/private/b.html": True}),  # no rules: all allowed
-    (500, b"", {"/houjie/a.html": True}),
-    (401, b"", {"/houjie/a.html": False}),  # refused: nothing allowed
-    (403, b"", {"/houjie/a.html": False}),
+    (500, b"", {"/houjie/a.html": False}),  # server error: complete disallow
+    (503, b"User-agent: *\nAllow: /\n", {"/houjie/a.html": False}),  # the body of an error is no rule
+    (401, b"", {"/houjie/a.html": True}),  # 4xx "unavailable": no rules, as the crawl reads it
+    (403, b"User-agent: *\nDisallow: /\n", {"/houjie/a.html": True}),
 ])
 def test_robots_txt_decides_per_rfc_9309(site, status, body, allowed):
     robots(status, body)
