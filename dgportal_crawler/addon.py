@@ -21,6 +21,7 @@ from scrapy.settings import BaseSettings
 
 from dgportal_crawler import __version__
 from dgportal_crawler.config import DEFAULTS
+from dgportal_crawler.store.content_encoding import accept_encoding
 
 POLITE = {
     "ROBOTSTXT_OBEY": True,
@@ -100,6 +101,10 @@ class DgportalAddon:
         handlers = settings.getdict("DOWNLOAD_HANDLERS")
         settings.set("DOWNLOAD_HANDLERS", {**{s: None for s in OFF_SCHEMES}, **handlers},
                      priority=settings.getpriority("DOWNLOAD_HANDLERS") or 0)
+        # Advertise only the codings `reextract` can undo later (the WARC keeps wire bytes).
+        headers = settings.getdict("DEFAULT_REQUEST_HEADERS")
+        settings.set("DEFAULT_REQUEST_HEADERS", {"Accept-Encoding": accept_encoding(), **headers},
+                     priority=settings.getpriority("DEFAULT_REQUEST_HEADERS") or 0)
         settings.set("LOG_FORMATTER", "dgportal_crawler.logformat.DgportalLogFormatter", priority="addon")
         policy = LOOPBACK if is_loopback_url(settings.get("DGPORTAL_BASE_URL")) else POLITE
         for name, value in policy.items():
