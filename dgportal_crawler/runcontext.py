@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 
 from dgportal_crawler.crawlplan import CrawlPlan
 from dgportal_crawler.profile import Column, SiteProfile
-from dgportal_crawler.stats import META_COLUMN, META_KIND, META_REDIRECTS
+from dgportal_crawler.stats import META_COLUMN, META_KIND, META_LISTED_URL, META_REDIRECTS
 
 #: How much of the site a run reads: see :mod:`dgportal_crawler.incremental`.
 Mode = Literal["incremental", "full", "resume"]
@@ -47,7 +47,7 @@ class ArticleRequests:
     callback: Callable[..., Any]
     errback: Callable[..., Any]
 
-    def article(self, url: str, column: Column, *, redirects: int = 0) -> Request:
+    def article(self, url: str, column: Column, *, redirects: int = 0, listed_url: str | None = None) -> Request:
         meta: dict[str, Any] = {
             META_KIND: "article",
             META_COLUMN: column.id,
@@ -56,6 +56,7 @@ class ArticleRequests:
         }
         if redirects:
             meta[META_REDIRECTS] = redirects
+            meta[META_LISTED_URL] = listed_url
         return Request(url, callback=self.callback, errback=self.errback,
                        cb_kwargs={"column": column}, meta=meta)
 

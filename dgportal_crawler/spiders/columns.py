@@ -38,6 +38,7 @@ from dgportal_crawler.stats import (
     META_COLUMN,
     META_FETCHED_AT,
     META_KIND,
+    META_LISTED_URL,
     META_REDIRECTS,
     META_WARC,
     OUT_OF_RANGE,
@@ -161,7 +162,8 @@ class ColumnSpider(scrapy.Spider):
             target = response.urljoin(location.decode("latin-1"))
             hops = response.meta.get(META_REDIRECTS, 0)
             if self.run.on_site(target) and hops < MAX_REDIRECTS:
-                yield self.run.requests.article(target, column, redirects=hops + 1)
+                yield self.run.requests.article(target, column, redirects=hops + 1,
+                                                listed_url=response.meta.get(META_LISTED_URL, response.url))
                 return
         yield FetchedPage(
             url=response.url,
@@ -173,7 +175,7 @@ class ColumnSpider(scrapy.Spider):
             headers=_str_headers(response),
             body=response.body,
             fetched_at=response.meta.get(META_FETCHED_AT),
-            meta={k: v for k, v in response.meta.items() if k == META_WARC},
+            meta={k: v for k, v in response.meta.items() if k in (META_WARC, META_LISTED_URL)},
         )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
