@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urldefrag
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
 
 from dgportal_crawler import config
 from dgportal_crawler.assemble import article_from_page
@@ -29,6 +32,7 @@ from dgportal_crawler.runcontext import MODES, ArticleRequests, CrawlRun, new_ru
 from dgportal_crawler.stats import (
     ARTICLE_FAILED,
     ARTICLES_DISCOVERED,
+    DUPLICATE,
     LIST_BUDGET_SPENT,
     LIST_END,
     LIST_FAILED,
@@ -39,7 +43,7 @@ from dgportal_crawler.stats import (
     META_FETCHED_AT,
     META_KIND,
     META_LISTED_URL,
-    META_REDIRECTS,
+    META_REDIRECT_CHAIN,
     META_WARC,
     OUT_OF_RANGE,
     SINCE_REACHED,
@@ -70,6 +74,7 @@ class ColumnSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ColumnSpider:
         columns, since, until = (kwargs.pop(k, None) for k in ("columns", "since", "until"))
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         try:
             spider.dgportal_run = spider.make_run(columns, since, until)
             spider.usage_problem = None
@@ -159,11 +164,18 @@ class ColumnSpider(scrapy.Spider):
         redirect is followed a few hops, anything else goes to the pipelines to judge."""
         location = response.headers.get("Location")
         if 300 <= response.status < 400 and location:
-            target = response.urljoin(location.decode("latin-1"))
-            hops = response.meta.get(META_REDIRECTS, 0)
-            if self.run.on_site(target) and hops < MAX_REDIRECTS:
-                yield self.run.requests.article(target, column, redirects=hops + 1,
-                                                listed_url=response.meta.get(META_LISTED_URL, response.url))
+            try:
+                target = urldefrag(response.urljoin(location.decode("latin-1").strip()))[0]
+            except ValueError as exc:  # e.g. "http://[::1" is no URL
+                self.article_outcome_failed(response.request, column.id, "bad_location", f" ({exc})")
+                return
+            via = (*response.meta.get(META_REDIRECT_CHAIN, ()), response.url)
+            if canonicalize_url(target) in {canonicalize_url(u) for u in via}:
+                chain = " -> ".join([*via, target])
+                self.article_outcome_failed(response.request, column.id, "redirect_loop", f" ({chain})")
+                return
+            if self.run.on_site(target) and len(via) <= MAX_REDIRECTS:
+                yield self.run.requests.article(target, column, via=via)
                 return
         yield FetchedPage(
             url=response.url,
@@ -200,13 +212,34 @@ class ColumnSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         column = request.meta.get(META_COLUMN, "?")
         reason = _failure_reason(failure)
-        stats = self.crawler.stats
-        inc(stats, column_key(column, LIST_FAILED if kind == "list" else ARTICLE_FAILED))
         if kind == "article":
-            inc(stats, total_key("failed"))
-        inc(stats, failure_key(f"{kind}/{reason}"))
+            self.article_outcome_failed(request, column, reason, CHALLENGE_HINTS.get(reason, ""))
+            return
+        stats = self.crawler.stats
+        inc(stats, column_key(column, LIST_FAILED))
+        inc(stats, failure_key(f"list/{reason}"))
         hint = CHALLENGE_HINTS.get(reason, "")
-        logger.error("%s page %s (column %s) failed: %s%s", kind, request.url, column, reason, hint)
+        logger.error("list page %s (column %s) failed: %s%s", request.url, column, reason, hint)
+
+    def article_outcome_failed(self, request: scrapy.Request | None, column: str, reason: str, note: str) -> None:
+        """An article that ends here, before the pipelines: counted as failed with its reason
+        (``note`` is appended to the log line as is)."""
+        stats = self.crawler.stats
+        inc(stats, column_key(column, ARTICLE_FAILED))
+        inc(stats, total_key("failed"))
+        inc(stats, failure_key(f"article/{reason}"))
+        url = request.meta.get(META_LISTED_URL, request.url) if request is not None else "?"
+        logger.error("article page %s (column %s) failed: %s%s", url, column, reason, note)
+
+    def request_dropped(self, request: scrapy.Request) -> None:
+        """Scrapy's duplicate filter dropped a request: an article listed twice (two list
+        pages, two columns) ends here, counted, instead of vanishing."""
+        if request.meta.get(META_KIND) == "article":
+            column = request.meta.get(META_COLUMN, "?")
+            inc(self.crawler.stats, column_key(column, DUPLICATE))
+            inc(self.crawler.stats, total_key(DUPLICATE))
+            logger.info("article %s (column %s) was requested already in this run: counted as duplicate",
+                        request.url, column)
 
 
 def _str_headers(response: Response) -> dict[str, str]:
