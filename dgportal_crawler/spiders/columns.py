@@ -130,6 +130,14 @@ class ColumnSpider(scrapy.Spider):
             inc(stats, failure_key("list/unreadable"))
             logger.error("list page %s of column %s is unreadable: %s", response.url, column.id, exc)
             return
+        if not listing.template_matched and not listing.entries and not listing.next_url:
+            # A captcha, WAF or error page in place of the list: the column was not read, and
+            # the run must say so (exit 1), not end the column quietly.
+            inc(stats, column_key(column.id, LIST_FAILED))
+            inc(stats, failure_key("list/not_a_list_page"))
+            logger.error("list page %s of column %s is no list (a challenge or error page?); "
+                         "the column was not read past it", response.url, column.id)
+            return
         if not listing.template_matched:
             inc(stats, column_key(column.id, LIST_TEMPLATE_MISS))
             logger.warning(
