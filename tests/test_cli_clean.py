@@ -241,3 +241,11 @@ def test_a_compressed_live_page_is_cleaned_and_its_wire_bytes_kept(capsysbinary,
         assert response.http_headers.get_header("Content-Encoding") == coding
     assert wire != _Recorder.PAGE.encode("utf-8")  # the WARC keeps what came off the wire
     assert decode_body(coding, wire) == _Recorder.PAGE.encode("utf-8")
+
+
+def test_a_binary_file_is_skipped_with_one_line(capsysbinary, tmp_path):
+    binary = tmp_path / "ls"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x03\x00>\x00" + bytes(range(256)) * 4)
+    code, lines, err = clean(capsysbinary, str(binary))
+    assert (code, lines) == (1, [])
+    assert err == f"dgportal clean: {binary}: skipped: binary content, not a text or HTML page (NUL bytes)\n"
