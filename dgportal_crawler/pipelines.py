@@ -13,6 +13,7 @@ Each pipeline switches itself off (``NotConfigured``) when the crawl is not an a
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 from urllib.parse import urljoin
@@ -210,11 +211,21 @@ class StorePipeline(_Component):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, PendingArticle):
             return item
-        archive = self.archive
-        archive.append(item.article.to_dict())
+        archive, article = self.archive, item.article
+        try:
+            archive.append(article.to_dict())
+        except OSError as exc:
+            # Disk full, file too large, a folder gone read-only: nothing was written (the
+            # archive cut any partial line) and the state does not know it, so the next run
+            # fetches it again. One line in the log, not a traceback per article.
+            count(self.crawler.stats, article.column, NEW if article.revision == 1 else UPDATED, -1)
+            reason = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+            inc(self.crawler.stats, failure_key(f"storage/{reason}"))
+            raise self.drop(article.column, FAILED, f"not stored {article.url}: {exc.strerror or exc}",
+                            "ERROR") from None
         _record(archive, item)
-        self.count(item.article.column, STORED)
-        return item.article
+        self.count(article.column, STORED)
+        return article
 
 
 class AttachmentPipeline(_Component):

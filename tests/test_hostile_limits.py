@@ -60,3 +60,16 @@ def test_control_characters_in_header_or_url_settings_are_refused(name):
     settings = Settings({name: "me@example.org\r\nX-Forged: 1"})
     assert check_values(settings) == [
         f"setting {name}='me@example.org\\r\\nX-Forged: 1' contains control characters (a line break?)"]
+
+
+def test_a_runs_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, replica_server):
+    from tests.conftest import run_crawl
+
+    (tmp_path / "houjie").mkdir()
+    (tmp_path / "houjie" / "runs").write_text("not a folder")  # as unwritable as a read-only one, even for root
+    result = run_crawl(tmp_path, "houjie", "--base-url", replica_server.base_url, "--columns", "hjyw")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"dgportal: error: {tmp_path / 'houjie' / 'runs'}: cannot write the run log there (File exists); "
+        "check the archive folder")
