@@ -11,6 +11,7 @@ from typing import TextIO
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
+from .faults import transport_fault, with_faults
 from .gate import ArticleGate
 from .site import RESPONSE_KINDS, Replica, ReplicaResponse
 
@@ -60,6 +61,9 @@ class ReplicaResource(Resource):
             for name, values in request.requestHeaders.getAllRawHeaders()
         }
         response = self.replica.respond(request.uri.decode("utf-8", errors="replace"), headers)
+        broken = transport_fault(request, response)  # --faults: resets and truncated bodies
+        if broken is not None:
+            return broken
 
         def answer() -> bytes:
             self.stats.count(response)
@@ -117,6 +121,7 @@ class ReplicaResource(Resource):
 def serve(
     port: int, seed: int, articles: int, edition: int, degraded: float = 0.0,
     encodings: bool = False, out: TextIO = sys.stdout, parent_pid: int | None = None,
+    faults: str | None = None,
 ) -> None:
     """Serve the replica on 127.0.0.1 in the foreground until Ctrl-C (or SIGTERM).
 
@@ -127,7 +132,7 @@ def serve(
     from twisted.internet import reactor  # importing installs a reactor: only when serving
     from twisted.internet.error import CannotListenError
 
-    replica = Replica(seed, articles, edition, degraded, encodings)
+    replica = with_faults(Replica(seed, articles, edition, degraded, encodings), faults)
     site = Site(ReplicaResource(replica))
     site.displayTracebacks = False
     try:

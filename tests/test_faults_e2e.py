@@ -1,0 +1,75 @@
+"""A crawl of the fault-injecting replica (every kind, mixed, ~15% of the articles): every
+recoverable article is stored once, every other listed article is in the run report with its
+reason, nothing but articles is stored, no request leaves the replica, exit code 1, and the
+archive verifies and re-extracts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from dgportal_crawler.replica import Replica, ReplicaServer
+from dgportal_crawler.replica.faults import FaultSpec, FaultyReplica
+from tests.conftest import CrawlResult, run_crawl
+
+pytestmark = pytest.mark.slow
+
+SPEC = "rate=0.15,seed=3"
+SEED, ARTICLES = 2023, 150
+
+
+@pytest.fixture(scope="module")
+def faulty() -> FaultyReplica:
+    return FaultyReplica(Replica(seed=SEED, articles=ARTICLES), FaultSpec.parse(SPEC))
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory) -> Iterator[tuple[CrawlResult, dict, str]]:
+    with ReplicaServer(seed=SEED, articles=ARTICLES, faults=SPEC) as server:
+        result = run_crawl(tmp_path_factory.mktemp("faults"), "houjie", "--base-url", server.base_url)
+    (report_file,) = (result.out / "houjie" / "runs").glob("*.json")
+    yield result, json.loads(report_file.read_text(encoding="utf-8")), server.origin
+
+
+def test_every_recoverable_article_is_stored_once(crawl, faulty) -> None:
+    result, _, _ = crawl
+    key = faulty.answer_key()
+    ids = [line["id"] for line in result.lines()]
+    assert len(ids) == len(set(ids))
+    expected = {r["id"] for r in faulty.ground_truth()} - {i for i, (_, f) in key.items() if f.outcome != "stored"}
+    assert set(ids) == expected
+    assert result.returncode == 1
+
+
+def test_every_other_listed_article_is_in_the_report_with_its_reason(crawl, faulty) -> None:
+    _, report, _ = crawl
+    failed = Counter(f.reason for _, f in faulty.answer_key().values() if f.outcome == "failed")
+    found = {key.removeprefix("dgportal/failed/"): value for key, value in report["totals"].items()
+             if key.startswith("dgportal/failed/")}
+    assert found == dict(failed)
+    duplicates = sum(1 for _, f in faulty.answer_key().values() if f.outcome == "duplicate")
+    assert report["totals"]["dgportal/duplicate"] == duplicates
+    for column, row in report["columns"].items():
+        assert row["new"] + row["duplicate"] + row["failed"] == row["listed"], column
+
+
+def test_only_articles_of_the_replica_are_stored(crawl) -> None:
+    result, _, origin = crawl
+    for line in result.lines():
+        assert line["url"].startswith(origin + "/houjie/") and ":url:" not in line["id"]
+        assert line["published_at"] is not None and "验证" not in line["title"]
+
+
+def test_the_archive_verifies_and_every_capture_re_extracts(crawl) -> None:
+    result, _, _ = crawl
+    folder = str(result.out / "houjie")
+    for command in ("verify", "reextract"):
+        done = subprocess.run([sys.executable, "-m", "dgportal_crawler", command, folder],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "0 differ, 0 failed" in done.stdout
