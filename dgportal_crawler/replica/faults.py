@@ -29,8 +29,8 @@ _HTML = "text/html; charset=utf-8"
 
 @dataclass(frozen=True)
 class FaultResponse(ReplicaResponse):
-    """An answer the HTTP layer must break on purpose: ``reset`` (abort the connection) or
-    ``truncate`` (announce the whole body, send half, close)."""
+    """An answer the HTTP layer must break on purpose: ``reset`` (abort the connection),
+    ``truncate`` (announce the whole body, send half, close) or ``slow`` (answer late)."""
 
     transport: str = ""
 
@@ -83,6 +83,7 @@ FAULTS: dict[str, Fault] = {
     "server_error_burst": Fault("stored", "", 2, _status(503)),
     "reset": Fault("stored", "", 1, _transport("reset")),
     "truncated": Fault("stored", "", 1, _transport("truncate")),
+    "slow": Fault("stored", "", 1, _transport("slow")),
     "wrong_charset": Fault("stored", "", 0, _wrong_charset),
     "brotli": Fault("stored", "", 0, _brotli),
     "malformed_html": Fault("stored", "", 0, _malformed),
@@ -193,21 +194,50 @@ def with_faults(replica: Replica, spec: str | None) -> Replica | FaultyReplica:
     return replica if not spec else FaultyReplica(replica, FaultSpec.parse(spec))
 
 
+#: Seconds a "slow" answer waits: slow enough to hold a download slot, far below the crawl's
+#: DOWNLOAD_TIMEOUT (30 s), so the page still arrives.
+SLOW_SECONDS = 2.0
+
+
+def _send(request: Any, response: ReplicaResponse, body: bytes) -> None:
+    request.setResponseCode(response.status)
+    for name, value in response.headers.items():
+        request.setHeader(name, value)
+    request.setHeader("Content-Length", str(len(response.body)))
+    request.write(body)
+
+
+def _reset(request: Any, response: ReplicaResponse) -> None:
+    request.transport.abortConnection()
+
+
+def _truncate(request: Any, response: ReplicaResponse) -> None:
+    _send(request, response, response.body[: len(response.body) // 2])  # announced in full
+    request.transport.loseConnection()
+
+
+def _slow(request: Any, response: ReplicaResponse) -> None:
+    from twisted.internet import reactor
+
+    def finish() -> None:
+        if not request.finished and not request._disconnected:  # the client may have gone
+            _send(request, response, response.body)
+            request.finish()
+
+    reactor.callLater(SLOW_SECONDS, finish)  # type: ignore[attr-defined]
+
+
+TRANSPORT: dict[str, Callable[[Any, ReplicaResponse], None]] = {
+    "reset": _reset, "truncate": _truncate, "slow": _slow}
+
+
 def transport_fault(request: Any, response: ReplicaResponse) -> Any:
-    """The server's hook: break the connection for a :class:`FaultResponse` and return
+    """The server's hook: answer a :class:`FaultResponse` the broken way and return
     ``NOT_DONE_YET``; None for every other answer."""
-    kind = getattr(response, "transport", "")
-    if not kind:
+    action = TRANSPORT.get(getattr(response, "transport", ""))
+    if action is None:
         return None
     from twisted.web.server import NOT_DONE_YET
 
-    if kind == "truncate":
-        request.setResponseCode(response.status)
-        for name, value in response.headers.items():
-            request.setHeader(name, value)
-        request.setHeader("Content-Length", str(len(response.body)))
-        request.write(response.body[: len(response.body) // 2])
-        request.transport.loseConnection()
-    else:
-        request.transport.abortConnection()
+    action(request, response)
     return NOT_DONE_YET

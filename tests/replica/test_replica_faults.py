@@ -34,10 +34,12 @@ def test_a_burst_spoils_only_the_first_attempts() -> None:
 
 
 def test_transport_faults_are_marked_for_the_server_and_heal_on_retry() -> None:
-    faulty = FaultyReplica(Replica(), FaultSpec.parse("rate=0.2,seed=1,kinds=reset+truncated"))
+    faulty = FaultyReplica(Replica(), FaultSpec.parse("rate=0.2,seed=1,kinds=reset+truncated+slow"))
+    transports = {"reset": "reset", "truncated": "truncate", "slow": "slow"}
+    assert set(faulty.faults.values()) == set(transports)
     for path, kind in faulty.faults.items():
         first, second = faulty.respond(path), faulty.respond(path)
-        assert isinstance(first, FaultResponse) and first.transport == {"reset": "reset", "truncated": "truncate"}[kind]
+        assert isinstance(first, FaultResponse) and first.transport == transports[kind]
         assert not isinstance(second, FaultResponse) and second.status == 200
 
 
@@ -67,3 +69,30 @@ def test_a_bad_fault_spec_is_one_line(capsys, spec: str, message: str) -> None:
     assert main(["replica", "serve", "--port", "0", "--faults", spec]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"dgportal: error: --faults: {message}") and err.count("\n") == 1
+
+
+def test_over_http_a_truncated_body_is_short_of_its_length_and_a_reset_is_a_reset() -> None:
+    import http.client
+
+    from dgportal_crawler.replica import ReplicaServer
+
+    spec = "rate=0.2,seed=1,kinds=reset+truncated"
+    faulty = FaultyReplica(Replica(), FaultSpec.parse(spec))
+    truncated = next(p for p, k in faulty.faults.items() if k == "truncated")
+    reset = next(p for p, k in faulty.faults.items() if k == "reset")
+    with ReplicaServer(faults=spec) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", truncated)
+        answer = connection.getresponse()
+        with pytest.raises(http.client.IncompleteRead):
+            answer.read()
+        connection.close()
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", reset)
+        with pytest.raises(ConnectionResetError):
+            connection.getresponse()
+        connection.close()
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", reset)  # the second attempt is answered
+        assert connection.getresponse().status == 200
+        connection.close()

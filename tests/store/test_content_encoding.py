@@ -9,6 +9,8 @@ import zlib
 import brotli
 import pytest
 from backports import zstd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
@@ -103,3 +105,10 @@ def test_scrapy_decodes_every_coding_we_advertise(name: str) -> None:
 def test_the_header_is_found_whatever_its_case() -> None:
     assert header_value({"Content-Type": "text/html", "CONTENT-ENCODING": "br"}) == "br"
     assert header_value({"content-type": "text/html"}) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(body=st.binary(max_size=4096), stack=st.lists(st.sampled_from(sorted(ENCODERS)), max_size=4))
+def test_any_body_under_any_stack_of_codings_reads_back(body: bytes, stack: list[str]) -> None:
+    header = ", ".join(stack)
+    assert decode_body(header, encoded(header, body)) == body
