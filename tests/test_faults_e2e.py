@@ -52,10 +52,12 @@ def test_every_other_listed_article_is_in_the_report_with_its_reason(crawl, faul
     found = {key.removeprefix("dgportal/failed/"): value for key, value in report["totals"].items()
              if key.startswith("dgportal/failed/")}
     assert found == dict(failed)
-    duplicates = sum(1 for _, f in faulty.answer_key().values() if f.outcome == "duplicate")
+    duplicates = sum((f.outcome == "duplicate") + f.duplicates for _, f in faulty.answer_key().values())
     assert report["totals"]["dgportal/duplicate"] == duplicates
     for column, row in report["columns"].items():
         assert row["new"] + row["duplicate"] + row["failed"] == row["listed"], column
+    assert sum(row["listed"] for row in report["columns"].values()) == ARTICLES + sum(
+        f.duplicates for _, f in faulty.answer_key().values())  # the second listings count too
 
 
 def test_only_articles_of_the_replica_are_stored(crawl) -> None:

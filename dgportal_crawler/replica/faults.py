@@ -41,6 +41,7 @@ class Fault:
     reason: str  # the crawler's failure reason for failed ones (dgportal/failed/<reason>)
     attempts: int  # requests it spoils (0 = every one)
     answer: Callable[[FaultyReplica, str, ReplicaResponse], ReplicaResponse]
+    duplicates: int = 0  # duplicate outcomes it causes besides its own (listed twice)
 
 
 def _status(code: int) -> Callable[[FaultyReplica, str, ReplicaResponse], ReplicaResponse]:
@@ -100,6 +101,8 @@ FAULTS: dict[str, Fault] = {
     "server_error": Fault("failed", "article/http_500", 0, _status(500)),
     "robots_disallowed": Fault("failed", "article/IgnoreRequest", 0, lambda r, p, ok: ok),
     "redirect_to_other": Fault("duplicate", "", 0, _redirect(lambda r, p: r.sibling(p))),
+    # Listed a second time under another URL (see FaultyReplica._list_page): stored once.
+    "listed_twice": Fault("stored", "", 0, lambda r, p, ok: ok, duplicates=1),
 }
 
 
@@ -174,6 +177,8 @@ class FaultyReplica:
         answer = self.replica.respond(path, headers)
         if plain == "/robots.txt":
             return replace(answer, body=answer.body + self._robots_lines())
+        if answer.kind == "list" and answer.status == 200:
+            return replace(answer, body=self._list_page(answer.body))
         kind = self.faults.get(plain)
         if kind is None or (plain != path.split("#", 1)[0] and kind != "redirect_loop"):
             return answer
@@ -184,6 +189,19 @@ class FaultyReplica:
         if fault.attempts and self.attempts[plain] > fault.attempts:
             return answer
         return fault.answer(self, plain, answer)
+
+    def _list_page(self, body: bytes) -> bytes:
+        """Each "listed_twice" article on this page gets a second entry, its URL with a query
+        (the same page under two URLs). List pages hold one entry per line."""
+        names = [p.rsplit("/", 1)[1].encode() for p, k in self.faults.items() if k == "listed_twice"]
+        lines = body.split(b"\n")
+        out: list[bytes] = []
+        for line in lines:
+            out.append(line)
+            name = next((n for n in names if b"/" + n + b'"' in line), None)
+            if name is not None:
+                out.append(line.replace(name + b'"', name + b'?from=top"', 1))
+        return b"\n".join(out)
 
     def _robots_lines(self) -> bytes:
         paths = sorted(p for p, kind in self.faults.items() if kind == "robots_disallowed")

@@ -96,3 +96,16 @@ def test_over_http_a_truncated_body_is_short_of_its_length_and_a_reset_is_a_rese
         connection.request("GET", reset)  # the second attempt is answered
         assert connection.getresponse().status == 200
         connection.close()
+
+
+def test_an_article_listed_twice_appears_under_a_second_url_on_its_list_page() -> None:
+    replica = Replica()
+    faulty = FaultyReplica(replica, FaultSpec.parse("rate=0.1,seed=2,kinds=listed_twice"))
+    hjyw = [p for p in faulty.faults if p.startswith("/houjie/xwzx/hjyw/")]
+    first_page = replica.respond("/houjie/xwzx/hjyw/index.html").body.decode()
+    on_page = [p for p in hjyw if p.rsplit("/", 1)[1] in first_page]
+    assert on_page, "the seed should put one on the first page"
+    body = faulty.respond("/houjie/xwzx/hjyw/index.html").body.decode()
+    name = on_page[0].rsplit("/", 1)[1]
+    assert body.count(f'/{name}"') == 1 and body.count(f'/{name}?from=top"') == 1
+    assert faulty.respond(on_page[0] + "?from=top").body == replica.respond(on_page[0]).body
