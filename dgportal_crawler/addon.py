@@ -21,7 +21,6 @@ from scrapy.settings import BaseSettings
 
 from dgportal_crawler import __version__
 from dgportal_crawler.config import DEFAULTS
-from dgportal_crawler.store.content_encoding import accept_encoding
 
 POLITE = {
     "ROBOTSTXT_OBEY": True,
@@ -58,6 +57,9 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         # robots.txt per RFC 9309 (a 5xx or no answer disallows everything) instead of Scrapy's
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
         "dgportal_crawler.robots.RobotsPolicyMiddleware": 100,
+        # Content-Encoding undone with the archive's own table (reextract reads the same codings)
+        "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+        "dgportal_crawler.decoding.ContentDecodingMiddleware": 590,
         "dgportal_crawler.middlewares.FetchTimeMiddleware": 950,
         "dgportal_crawler.middlewares.WarcCaptureMiddleware": 960,
     },
@@ -101,10 +103,6 @@ class DgportalAddon:
         handlers = settings.getdict("DOWNLOAD_HANDLERS")
         settings.set("DOWNLOAD_HANDLERS", {**{s: None for s in OFF_SCHEMES}, **handlers},
                      priority=settings.getpriority("DOWNLOAD_HANDLERS") or 0)
-        # Advertise only the codings `reextract` can undo later (the WARC keeps wire bytes).
-        headers = settings.getdict("DEFAULT_REQUEST_HEADERS")
-        settings.set("DEFAULT_REQUEST_HEADERS", {"Accept-Encoding": accept_encoding(), **headers},
-                     priority=settings.getpriority("DEFAULT_REQUEST_HEADERS") or 0)
         settings.set("LOG_FORMATTER", "dgportal_crawler.logformat.DgportalLogFormatter", priority="addon")
         policy = LOOPBACK if is_loopback_url(settings.get("DGPORTAL_BASE_URL")) else POLITE
         for name, value in policy.items():

@@ -46,6 +46,7 @@ class ArticleRequests:
 
     callback: Callable[..., Any]
     errback: Callable[..., Any]
+    max_bytes: int = 0  # DGPORTAL_PAGE_MAX_BYTES; 0 = DOWNLOAD_MAXSIZE
 
     def article(self, url: str, column: Column, *, via: tuple[str, ...] = ()) -> Request:
         """A request for an article; ``via``: the URLs whose redirects led here, the listed one
@@ -57,6 +58,8 @@ class ArticleRequests:
             "handle_httpstatus_list": list(ARTICLE_STATUSES),
             "dont_redirect": True,  # redirects are judged by the archive (withdrawn?), see parse
         }
+        if self.max_bytes:
+            meta["download_maxsize"] = self.max_bytes
         if via:
             meta[META_REDIRECTS] = len(via)
             meta[META_REDIRECT_CHAIN] = list(via)

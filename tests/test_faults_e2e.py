@@ -75,3 +75,26 @@ def test_the_archive_verifies_and_every_capture_re_extracts(crawl) -> None:
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "0 differ, 0 failed" in done.stdout
+
+
+#: Runs the crawl command and prints the process's peak resident size (KiB) when it exits.
+_PEAK = ("import atexit, resource, runpy, sys\n"
+         "atexit.register(lambda: print(f'peak_rss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}',"
+         " file=sys.stderr))\n"
+         "sys.argv = ['dgportal_crawler', *sys.argv[1:]]\n"
+         "runpy.run_module('dgportal_crawler', run_name='__main__', alter_sys=True)\n")
+#: The issue's bound for a crawl meeting bombs and endless bodies.
+PEAK_LIMIT_KB = 300 * 1024
+
+
+def test_compression_bombs_and_endless_bodies_cost_little_memory(tmp_path) -> None:
+    """18 articles answer with a gzip bomb (64 MiB inflated) or a body that never ends, 16
+    requests at a time: each is cut at its limit and its buffer dropped at once."""
+    spec = "rate=0.1,seed=5,kinds=endless_body+gzip_bomb"
+    with ReplicaServer(seed=SEED, articles=ARTICLES, faults=spec) as server:
+        done = subprocess.run([sys.executable, "-c", _PEAK, "crawl", "houjie", "--base-url", server.base_url,
+                               "--out", str(tmp_path), "--progress", "off"],
+                              capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    (peak,) = [int(line.split("=")[1]) for line in done.stderr.splitlines() if line.startswith("peak_rss_kb=")]
+    assert done.returncode == 1  # the refused ones are failures
+    assert peak < PEAK_LIMIT_KB, f"peak {peak // 1024} MiB"

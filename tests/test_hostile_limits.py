@@ -73,3 +73,13 @@ def test_a_runs_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, r
     assert result.stderr.strip().splitlines()[-1] == (
         f"dgportal: error: {tmp_path / 'houjie' / 'runs'}: cannot write the run log there (File exists); "
         "check the archive folder")
+
+
+def test_list_and_article_requests_carry_the_page_size_limit():
+    crawler = make_crawler(HoujieSpider, {"DGPORTAL_ARCHIVE_ROOT": "", "DGPORTAL_PAGE_MAX_BYTES": 5_000_000})
+    spider = crawler.spider
+    column = spider.run.profile.column("hjyw")
+    listing = spider.list_request(spider.run.profile.list_url(column), column, 1)
+    article = spider.run.requests.article(ORIGIN + "/houjie/xwzx/hjyw/content/post_1.html", column)
+    hop = spider.run.requests.article(ORIGIN + "/houjie/xwzx/hjyw/content/post_2.html", column, via=(article.url,))
+    assert [r.meta["download_maxsize"] for r in (listing, article, hop)] == [5_000_000] * 3

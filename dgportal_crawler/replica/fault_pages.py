@@ -29,6 +29,10 @@ CHALLENGES: tuple[tuple[str, str, bool], ...] = (  # (title, body, inside the si
 NOT_FOUND = ("页面不存在_中国东莞厚街镇栏目", "<h2>404</h2><p>抱歉，您访问的页面不存在或已被删除。</p>")
 #: Decoded size of the compression bomb: past the crawl's DOWNLOAD_MAXSIZE (32 MiB).
 BOMB_BYTES = 64 * 2**20
+#: Size of a huge article page: under DOWNLOAD_MAXSIZE, its text far over DGPORTAL_MAX_TEXT_CHARS.
+HUGE_BYTES = 10 * 2**20
+#: What an endless body repeats.
+ENDLESS_CHUNK = ("<p>" + "无尽的正文。" * 2000 + "</p>\n").encode("utf-8")
 
 
 def challenge_page(variant: int) -> bytes:
@@ -45,3 +49,11 @@ def not_found_page() -> bytes:
 def gzip_bomb() -> bytes:
     """Zeros, gzip-compressed: about 64 KB on the wire, 64 MiB once inflated."""
     return gzip.compress(bytes(BOMB_BYTES), compresslevel=9)
+
+
+def huge_page(page: bytes) -> bytes:
+    """The article page with ~10 MiB of paragraphs added to its body text."""
+    paragraph = ("<p>" + "厚街镇持续推进各项工作，" * 100 + "</p>\n").encode("utf-8")
+    filler = paragraph * (HUGE_BYTES // len(paragraph))
+    at = page.find(b"<p>")  # the first body paragraph, in both template generations
+    return page + filler if at < 0 else page[:at] + filler + page[at:]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from .fault_pages import challenge_page, gzip_bomb, not_found_page
+from .fault_pages import ENDLESS_CHUNK, challenge_page, gzip_bomb, huge_page, not_found_page
 from .site import Replica, ReplicaResponse
 
 Outcome = Literal["stored", "failed", "duplicate"]
@@ -98,6 +98,8 @@ FAULTS: dict[str, Fault] = {
     "offsite_redirect": Fault("failed", "http_302", 0, _redirect(lambda r, p: "http://example.invalid" + p)),
     "file_redirect": Fault("failed", "http_302", 0, _redirect(lambda r, p: "file:///etc/passwd")),
     "gzip_bomb": Fault("failed", "article/IgnoreRequest", 0, _body(lambda r, p: gzip_bomb(), Content_Encoding="gzip")),
+    "huge_page": Fault("failed", "too_long", 0, lambda r, p, ok: replace(ok, body=huge_page(ok.body))),
+    "endless_body": Fault("failed", "article/DownloadCancelledError", 0, _transport("endless")),
     "server_error": Fault("failed", "article/http_500", 0, _status(500)),
     "robots_disallowed": Fault("failed", "article/IgnoreRequest", 0, lambda r, p, ok: ok),
     "redirect_to_other": Fault("duplicate", "", 0, _redirect(lambda r, p: r.sibling(p))),
@@ -245,8 +247,24 @@ def _slow(request: Any, response: ReplicaResponse) -> None:
     reactor.callLater(SLOW_SECONDS, finish)  # type: ignore[attr-defined]
 
 
+def _endless(request: Any, response: ReplicaResponse) -> None:
+    """A body that never ends (no Content-Length, chunks until the client hangs up)."""
+    from twisted.internet import reactor
+
+    request.setResponseCode(200)
+    request.setHeader("Content-Type", _HTML)
+
+    def more() -> None:
+        if request._disconnected:
+            return
+        request.write(ENDLESS_CHUNK)
+        reactor.callLater(0, more)  # type: ignore[attr-defined]
+
+    more()
+
+
 TRANSPORT: dict[str, Callable[[Any, ReplicaResponse], None]] = {
-    "reset": _reset, "truncate": _truncate, "slow": _slow}
+    "reset": _reset, "truncate": _truncate, "slow": _slow, "endless": _endless}
 
 
 def transport_fault(request: Any, response: ReplicaResponse) -> Any:

@@ -96,7 +96,8 @@ class ColumnSpider(scrapy.Spider):
         mode = config.get_str(settings, "DGPORTAL_MODE")
         if mode not in MODES:
             raise CrawlArgumentError(f"DGPORTAL_MODE must be one of {', '.join(MODES)}, not {mode!r}")
-        requests = ArticleRequests(callback=self.parse_article, errback=self.article_failed)
+        requests = ArticleRequests(callback=self.parse_article, errback=self.article_failed,
+                                   max_bytes=config.get_int(settings, "DGPORTAL_PAGE_MAX_BYTES"))
         run_id = config.get_str(settings, "DGPORTAL_RUN_ID") or new_run_id()
         return CrawlRun.create(profile, make_plan(profile, columns, since, until), run_id, requests,
                                mode, getattr(self, "_job", None))  # type: ignore[arg-type]
@@ -115,7 +116,8 @@ class ColumnSpider(scrapy.Spider):
     def list_request(self, url: str, column: Column, page: int) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed,
                               cb_kwargs={"column": column, "page": page},
-                              meta={META_KIND: "list", META_COLUMN: column.id})
+                              meta={META_KIND: "list", META_COLUMN: column.id,
+                                    "download_maxsize": self.run.requests.max_bytes})
 
     def parse_list(self, response: Response, column: Column, page: int) -> Iterator[Any]:
         stats, run = self.crawler.stats, self.run

@@ -11,11 +11,12 @@ import pytest
 from backports import zstd
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
-from scrapy.http import Request, Response
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
 from dgportal_crawler.addon import DgportalAddon
+from dgportal_crawler.decoding import ContentDecodingMiddleware
 from dgportal_crawler.store.content_encoding import (
     ContentEncodingError,
     accept_encoding,
@@ -75,31 +76,42 @@ def test_the_advertised_codings_are_the_decodable_ones_without_aliases() -> None
     assert accept_encoding() == "gzip, deflate, br, zstd"
 
 
+def crawl_middleware(settings: dict | None = None) -> ContentDecodingMiddleware:
+    crawler = get_crawler(settings_dict={"ADDONS": {DgportalAddon: 0}, **(settings or {})})
+    crawler._apply_settings()
+    middlewares = crawler.settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert middlewares["dgportal_crawler.decoding.ContentDecodingMiddleware"] == 590
+    assert middlewares["scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"] is None
+    return ContentDecodingMiddleware.from_crawler(crawler)
+
+
 def test_the_crawl_advertises_the_same_codings() -> None:
-    crawler = get_crawler(settings_dict={"ADDONS": {DgportalAddon: 0}})
-    crawler._apply_settings()
-    headers = crawler.settings.getdict("DEFAULT_REQUEST_HEADERS")
-    assert headers["Accept-Encoding"] == accept_encoding()
-    assert headers["Accept-Language"] == "en"  # Scrapy's other defaults are kept
-
-
-def test_a_project_may_still_choose_its_own_accept_encoding() -> None:
-    crawler = get_crawler(settings_dict={"ADDONS": {DgportalAddon: 0},
-                                         "DEFAULT_REQUEST_HEADERS": {"Accept-Encoding": "gzip"}})
-    crawler._apply_settings()
-    assert crawler.settings.getdict("DEFAULT_REQUEST_HEADERS") == {"Accept-Encoding": "gzip"}
-
-
-@pytest.mark.parametrize("name", accept_encoding().split(", "))
-def test_scrapy_decodes_every_coding_we_advertise(name: str) -> None:
-    """The crawl's own decoding (Scrapy's) must accept each advertised coding, or a crawl
-    would store a compressed body as the page."""
-    crawler = get_crawler(settings_dict={})
-    middleware = HttpCompressionMiddleware.from_crawler(crawler)
     request = Request("http://127.0.0.1/a.html")
-    response = Response("http://127.0.0.1/a.html", body=ENCODERS[name](PAGE),
-                        headers={"Content-Encoding": name})
-    assert middleware.process_response(request, response).body == PAGE
+    crawl_middleware().process_request(request)
+    assert request.headers["Accept-Encoding"] == accept_encoding().encode()
+
+
+@pytest.mark.parametrize("header", [*accept_encoding().split(", "), "gzip, br", "br, zstd"])
+def test_the_crawl_decodes_with_the_same_table(header: str) -> None:
+    request = Request("http://127.0.0.1/a.html")
+    response = Response("http://127.0.0.1/a.html", body=encoded(header, PAGE),
+                        headers={"Content-Encoding": header, "Content-Type": "text/html; charset=utf-8"})
+    decoded = crawl_middleware().process_response(request, response)
+    assert isinstance(decoded, HtmlResponse) and decoded.body == PAGE
+    assert "Content-Encoding" not in decoded.headers
+
+
+@pytest.mark.parametrize(("header", "body", "reason"), [
+    ("compress", b"\x1f\x9d\x90abc", "unknown"),
+    ("br", b"not brotli", "damaged"),
+    ("gzip", gzip.compress(bytes(2 * 2**20)), "too_large"),  # a bomb, against a 1 MiB limit
+])
+def test_the_crawl_refuses_a_body_it_cannot_decode_with_one_counted_line(header, body, reason) -> None:
+    middleware = crawl_middleware({"DOWNLOAD_MAXSIZE": 2**20})
+    response = Response("http://127.0.0.1/a.html", body=body, headers={"Content-Encoding": header})
+    with pytest.raises(IgnoreRequest, match="body not decoded"):
+        middleware.process_response(Request("http://127.0.0.1/a.html"), response)
+    assert middleware.crawler.stats.get_value(f"dgportal/undecodable/{reason}") == 1
 
 
 def test_the_header_is_found_whatever_its_case() -> None:
