@@ -83,3 +83,12 @@ def test_list_and_article_requests_carry_the_page_size_limit():
     article = spider.run.requests.article(ORIGIN + "/houjie/xwzx/hjyw/content/post_1.html", column)
     hop = spider.run.requests.article(ORIGIN + "/houjie/xwzx/hjyw/content/post_2.html", column, via=(article.url,))
     assert [r.meta["download_maxsize"] for r in (listing, article, hop)] == [5_000_000] * 3
+
+
+def test_a_page_size_limit_of_0_leaves_scrapys_limit_in_place():
+    crawler = make_crawler(HoujieSpider, {"DGPORTAL_ARCHIVE_ROOT": "", "DGPORTAL_PAGE_MAX_BYTES": 0})
+    spider = crawler.spider
+    column = spider.run.profile.column("hjyw")
+    listing = spider.list_request(spider.run.profile.list_url(column), column, 1)
+    article = spider.run.requests.article(ORIGIN + "/houjie/xwzx/hjyw/content/post_1.html", column)
+    assert "download_maxsize" not in listing.meta and "download_maxsize" not in article.meta

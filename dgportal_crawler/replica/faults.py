@@ -3,7 +3,7 @@
 
 A share (``rate``) of the live articles is chosen by the seed, and each chosen article gets
 one fault kind, dealt round-robin in a seeded order so that every kind occurs once enough
-articles are chosen. Transient faults (a 5xx burst, a reset, a truncated body) hit only the
+articles are chosen. Transient faults (a 5xx burst, a reset, a truncated or slow body) hit only the
 first attempts at a page, so a crawler that retries recovers; the others hit every request.
 
 Each kind says what a correct crawler does with it (:data:`FAULTS`): store the article all

@@ -114,10 +114,11 @@ class ColumnSpider(scrapy.Spider):
             yield self.list_request(self.run.profile.list_url(column), column, 1)
 
     def list_request(self, url: str, column: Column, page: int) -> scrapy.Request:
+        meta: dict[str, Any] = {META_KIND: "list", META_COLUMN: column.id}
+        if self.run.requests.max_bytes:  # 0 in download_maxsize would lift every limit
+            meta["download_maxsize"] = self.run.requests.max_bytes
         return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed,
-                              cb_kwargs={"column": column, "page": page},
-                              meta={META_KIND: "list", META_COLUMN: column.id,
-                                    "download_maxsize": self.run.requests.max_bytes})
+                              cb_kwargs={"column": column, "page": page}, meta=meta)
 
     def parse_list(self, response: Response, column: Column, page: int) -> Iterator[Any]:
         stats, run = self.crawler.stats, self.run
