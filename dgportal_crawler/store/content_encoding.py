@@ -121,7 +121,7 @@ DECODERS: dict[str, tuple[Decoder, Callable[[], ModuleType] | None]] = {
 #: Names never advertised: an alias, and "no coding", which is always acceptable.
 NOT_ADVERTISED = frozenset({"x-gzip", "identity"})
 
-#: What each decoder's library raises on damaged data (looked up lazily, see _data_errors).
+#: What the standard library's decoders raise on damaged data.
 _BASE_ERRORS: tuple[type[BaseException], ...] = (zlib.error, EOFError, OSError)
 
 
@@ -148,11 +148,15 @@ def codings(header: str | None) -> list[str]:
     return [c.strip().lower() for c in (header or "").split(",") if c.strip()]
 
 
+#: The exception class each optional library raises on damaged data.
+_LIBRARY_ERRORS = ((_brotli_module, "error"), (_zstd_module, "ZstdError"))
+
+
 def _data_errors() -> tuple[type[BaseException], ...]:
     errors = list(_BASE_ERRORS)
-    for module in (_brotli_module, _zstd_module):
+    for load, name in _LIBRARY_ERRORS:
         try:
-            error = getattr(module(), "error", None) or getattr(module(), "ZstdError", None)
+            error = getattr(load(), name, None)
         except ImportError:
             continue
         if isinstance(error, type) and issubclass(error, BaseException):
