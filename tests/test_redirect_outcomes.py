@@ -102,6 +102,57 @@ def test_an_article_request_the_duplicate_filter_drops_is_counted() -> None:
     spider = crawler.spider
     column = spider.run.profile.column("hjyw")
     spider.request_dropped(spider.run.requests.article(ORIGIN + "/houjie/xwzx/hjyw/content/post_1.html", column))
-    spider.request_dropped(Request(ORIGIN + "/houjie/xwzx/hjyw/index_2.html", meta={"dgportal_kind": "list"}))
+    spider.request_dropped(Request(ORIGIN + "/houjie/xwzx/hjyw/index_2.html", meta={"dgportal_kind": "other"}))
     stats = crawler.stats.get_stats()
     assert (stats["dgportal/column/hjyw/duplicate"], stats["dgportal/duplicate"]) == (1, 1)
+
+
+def test_a_next_page_link_back_to_a_page_read_is_a_failed_list_page_and_the_run_says_so() -> None:
+    from scrapy.http import HtmlResponse
+
+    from dgportal_crawler.outcome import ExitCode, decide
+
+    crawler = make_crawler(HoujieSpider, {"DGPORTAL_ARCHIVE_ROOT": ""})
+    spider = crawler.spider
+    column = spider.run.profile.column("hjyw")
+    replica = Replica(seed=2023, articles=150)
+    first, second = (ORIGIN + "/houjie/xwzx/hjyw/" + name for name in ("index.html", "index_2.html"))
+    page_1 = replica.respond(first.removeprefix(ORIGIN)).body
+    # page 2 whose next-page link points back at page 1
+    page_2 = replica.respond(second.removeprefix(ORIGIN)).body.replace(b"index_3.html", b"index.html")
+    out_1 = list(spider.parse_list(HtmlResponse(first, body=page_1, encoding="utf-8"), column=column, page=1))
+    assert [r.url for r in out_1 if r.meta["dgportal_kind"] == "list"] == [second]
+    (next_request,) = [r for r in out_1 if r.meta["dgportal_kind"] == "list"]
+    out_2 = list(spider.parse_list(HtmlResponse(second, body=page_2, encoding="utf-8", request=next_request),
+                                   column=column, page=2))
+    assert not [r for r in out_2 if r.meta["dgportal_kind"] == "list"]
+    stats = crawler.stats.get_stats()
+    assert (stats["dgportal/column/hjyw/list_failed"], stats["dgportal/failed/list/repeated"]) == (1, 1)
+    assert decide({**stats, "finish_reason": "finished"}, ["hjyw"]).code == ExitCode.ATTENTION
+
+
+def test_a_list_page_asked_for_again_without_a_redirect_is_resumes_restart() -> None:
+    crawler = make_crawler(HoujieSpider, {"DGPORTAL_ARCHIVE_ROOT": ""})
+    spider = crawler.spider
+    column = spider.run.profile.column("hjyw")
+    spider.request_dropped(spider.list_request(ORIGIN + "/houjie/xwzx/hjyw/index_2.html", column, 2))
+    assert not [k for k in crawler.stats.get_stats() if "list" in k]
+
+
+def test_a_list_page_redirected_back_to_page_1_fails_the_column_with_exit_1(tmp_path) -> None:
+    replica = Replica(seed=2023, articles=60)
+    _Redirecting.replica = replica
+    _Redirecting.MOVED = {"/houjie/xwzx/hjyw/index_2.html": "/houjie/xwzx/hjyw/index.html"}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run_crawl(tmp_path, "houjie", "--columns", "hjyw",
+                           "--base-url", f"http://127.0.0.1:{server.server_address[1]}/houjie/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    (report_file,) = (tmp_path / "houjie" / "runs").glob("*.json")
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["totals"]["dgportal/failed/list/redirect_loop"] == 1
+    assert report["columns"]["hjyw"]["coverage"] != "complete"
+    assert result.returncode == 1 and "was read already in this run" in result.stderr

@@ -42,6 +42,7 @@ from dgportal_crawler.stats import (
     META_COLUMN,
     META_FETCHED_AT,
     META_KIND,
+    META_LIST_CHAIN,
     META_LISTED_URL,
     META_REDIRECT_CHAIN,
     META_WARC,
@@ -113,8 +114,8 @@ class ColumnSpider(scrapy.Spider):
         for column in self.run.plan.columns:
             yield self.list_request(self.run.profile.list_url(column), column, 1)
 
-    def list_request(self, url: str, column: Column, page: int) -> scrapy.Request:
-        meta: dict[str, Any] = {META_KIND: "list", META_COLUMN: column.id}
+    def list_request(self, url: str, column: Column, page: int, chain: tuple[str, ...] = ()) -> scrapy.Request:
+        meta: dict[str, Any] = {META_KIND: "list", META_COLUMN: column.id, META_LIST_CHAIN: list(chain)}
         if self.run.requests.max_bytes:  # 0 in download_maxsize would lift every limit
             meta["download_maxsize"] = self.run.requests.max_bytes
         return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed,
@@ -168,7 +169,15 @@ class ColumnSpider(scrapy.Spider):
             if listing.template_matched:  # an unrecognised page is no proof of the end
                 inc(stats, column_key(column.id, LIST_END))
         else:
-            yield self.list_request(response.urljoin(listing.next_url), column, page + 1)
+            next_url = response.urljoin(listing.next_url)
+            # The pages this chain of next-page links went through: a link back into it is a
+            # loop. (Not every page read in the run: --resume reaches a page twice, rightly.)
+            before = response.request.meta.get(META_LIST_CHAIN, ()) if response.request is not None else ()
+            chain = (*before, canonicalize_url(response.url))
+            if canonicalize_url(next_url) in chain:
+                self._list_loop(column.id, next_url, "repeated", "a next-page link led back to it")
+                return
+            yield self.list_request(next_url, column, page + 1, chain)
 
     def parse_article(self, response: Response, column: Column) -> Iterator[Any]:
         """Article answers other than 200 come here too (see ``ArticleRequests``); an on-site
@@ -232,6 +241,14 @@ class ColumnSpider(scrapy.Spider):
         hint = CHALLENGE_HINTS.get(reason, "")
         logger.error("list page %s (column %s) failed: %s%s", request.url, column, reason, hint)
 
+    def _list_loop(self, column: str, url: str, reason: str, how: str) -> None:
+        """A list page read already in this run came up again: the column was not read to its
+        end, so the run says so (a failed list page, exit 1)."""
+        inc(self.crawler.stats, column_key(column, LIST_FAILED))
+        inc(self.crawler.stats, failure_key(f"list/{reason}"))
+        logger.error("list page %s (column %s) was read already in this run (%s): the column was "
+                     "not read past it", url, column, how)
+
     def article_outcome_failed(self, request: scrapy.Request | None, column: str, reason: str, note: str) -> None:
         """An article that ends here, before the pipelines: counted as failed with its reason
         (``note`` is appended to the log line as is)."""
@@ -243,14 +260,21 @@ class ColumnSpider(scrapy.Spider):
         logger.error("article page %s (column %s) failed: %s%s", url, column, reason, note)
 
     def request_dropped(self, request: scrapy.Request) -> None:
-        """Scrapy's duplicate filter dropped a request: an article listed twice (two list
-        pages, two columns) ends here, counted, instead of vanishing."""
-        if request.meta.get(META_KIND) == "article":
-            column = request.meta.get(META_COLUMN, "?")
-            inc(self.crawler.stats, column_key(column, DUPLICATE))
-            inc(self.crawler.stats, total_key(DUPLICATE))
+        """Scrapy's duplicate filter dropped a request. An article listed twice (two list
+        pages, two columns) ends here as a counted duplicate instead of vanishing; a list page
+        asked for again (a redirect loop, a next-page link back to an earlier page) means the
+        column was not read to its end: a failed list page, so the run says so."""
+        kind, column = request.meta.get(META_KIND), request.meta.get(META_COLUMN, "?")
+        stats = self.crawler.stats
+        if kind == "article":
+            inc(stats, column_key(column, DUPLICATE))
+            inc(stats, total_key(DUPLICATE))
             logger.info("article %s (column %s) was requested already in this run: counted as duplicate",
                         request.url, column)
+        elif kind == "list" and request.meta.get("redirect_urls"):
+            # Only a redirect: a list page asked for again without one is --resume's restart
+            # (the job's filter remembers the pages read before the interruption).
+            self._list_loop(column, request.url, "redirect_loop", "a redirect led back to it")
 
 
 def _str_headers(response: Response) -> dict[str, str]:
