@@ -57,6 +57,9 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         # robots.txt per RFC 9309 (a 5xx or no answer disallows everything) instead of Scrapy's
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
         "dgportal_crawler.robots.RobotsPolicyMiddleware": 100,
+        # Content-Encoding undone with the archive's own table (reextract reads the same codings)
+        "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+        "dgportal_crawler.decoding.ContentDecodingMiddleware": 590,
         "dgportal_crawler.middlewares.FetchTimeMiddleware": 950,
         "dgportal_crawler.middlewares.WarcCaptureMiddleware": 960,
     },

@@ -33,7 +33,12 @@ DEFAULTS: dict[str, Any] = {
     "DGPORTAL_LOCK_HELD": False,  # the caller (dgportal crawl) already holds the archive's lock
     "DGPORTAL_ATTACHMENTS": False,  # also fetch attachments (pdf, doc …) so the WARC keeps them
     "DGPORTAL_STATE_COMMIT_EVERY": 100,  # state writes per sqlite commit
-    "DGPORTAL_MAX_TEXT_CHARS": 1_000_000,  # longer texts are not stored (counted as failed/invalid)
+    "DGPORTAL_MAX_TEXT_CHARS": 1_000_000,
+    # Bytes a list or article page may have (decoded), below DOWNLOAD_MAXSIZE (which attachments
+    # keep): an endless or bombed answer is cut here, so several at once stay affordable.
+    "DGPORTAL_PAGE_MAX_BYTES": 12 * 2**20,  # longer texts are not stored (counted as failed/invalid)
+    "DGPORTAL_CHALLENGE_THRESHOLD": 3,  # signal score of a captcha/WAF/rate-limit page (validate.py)
+    "DGPORTAL_SOFT_PAGE_THRESHOLD": 3,  # signal score of a home or not-found page at an article URL
     "DGPORTAL_MAX_LIST_PAGES": 1000,  # list pages read per column and run: a trap's endless 下一页 ends
     "DGPORTAL_KEEP_RUNS": 90,  # run logs kept in runs/ (older ones are deleted; reports stay)
     "DGPORTAL_HEALTH_FAILURE_RATE": 0.05,  # health: share of a column's listed articles failing

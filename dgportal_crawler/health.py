@@ -15,7 +15,7 @@ from typing import Any
 from dgportal_crawler.stats import EXTRACTED, FAILED, FALLBACK, LISTED, NEW, PREFIX, fallback_rate
 
 #: Failure reasons that mean the site answered a crawler challenge instead of a page.
-CHALLENGE_REASONS = ("http_403", "http_412", "http_429", "http_521", "invalid")
+CHALLENGE_REASONS = ("http_403", "http_412", "http_429", "http_521", "challenge")
 
 
 @dataclass(frozen=True, slots=True)

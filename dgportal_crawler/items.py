@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # extract/ imports this module: the aliases are for type checkers only
     from dgportal_crawler.extract.kinds import DatePrecision, ExtractionMethod, Script
+    from dgportal_crawler.validate import PageContext
 
 #: Version of the archive line layout; bump on any incompatible change.
 SCHEMA_VERSION = 1
@@ -147,6 +148,7 @@ class PendingArticle:
 
     article: Article
     validators: Validators = field(default_factory=Validators)
+    context: PageContext | None = None  # what the checks know beside the article (listed URL, raw start)
 
 
 def sha256_hex(data: bytes | str) -> str:

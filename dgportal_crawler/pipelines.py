@@ -13,6 +13,7 @@ Each pipeline switches itself off (``NotConfigured``) when the crawl is not an a
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 from urllib.parse import urljoin
@@ -38,6 +39,7 @@ from dgportal_crawler.stats import (
     FALLBACK,
     META_COLUMN,
     META_KIND,
+    META_LISTED_URL,
     NEW,
     RESTORED,
     STILL_WITHDRAWN,
@@ -50,7 +52,7 @@ from dgportal_crawler.stats import (
     inc,
 )
 from dgportal_crawler.store.site import SiteArchive
-from dgportal_crawler.validate import problems_of
+from dgportal_crawler.validate import Limits, PageContext, judge
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +135,8 @@ class ExtractPipeline(_Component):
         if article.extraction["method"] == "fallback":
             self.count(item.column, FALLBACK)
             logger.warning("no template matched %s; used the fallback extractor", item.url)
-        return PendingArticle(article, Validators.from_headers(item.headers))
+        context = PageContext.of(item.meta.get(META_LISTED_URL), item.body)
+        return PendingArticle(article, Validators.from_headers(item.headers), context)
 
 
 class ValidatePipeline(_Component):
@@ -141,15 +144,23 @@ class ValidatePipeline(_Component):
 
     def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
         super().__init__(crawler, run)
-        self.max_text_chars = config.get_int(crawler.settings, "DGPORTAL_MAX_TEXT_CHARS")
+        settings = crawler.settings
+        self.limits = Limits(config.get_int(settings, "DGPORTAL_MAX_TEXT_CHARS"),
+                             config.get_int(settings, "DGPORTAL_CHALLENGE_THRESHOLD"),
+                             config.get_int(settings, "DGPORTAL_SOFT_PAGE_THRESHOLD"))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PendingArticle):
             article = item.article
-            problems = problems_of(article, self.max_text_chars)
+            problems = judge(article, self.run.profile, item.context, self.limits)
             if problems:
-                inc(self.crawler.stats, failure_key("invalid"))
-                raise self.drop(article.column, FAILED, f"not an article {article.url}: {'; '.join(problems)}")
+                # Counted by the most telling reason: a challenge says more than "no title".
+                reason = next((p.reason for p in problems if p.reason != "invalid"), "invalid")
+                inc(self.crawler.stats, failure_key(reason))
+                listed = getattr(item.context, "listed_url", None)
+                where = f"{article.url} (listed as {listed})" if listed and listed != article.url else article.url
+                messages = "; ".join(p.message for p in problems)
+                raise self.drop(article.column, FAILED, f"not an article {where}: {messages}")
         return item
 
 
@@ -200,11 +211,21 @@ class StorePipeline(_Component):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, PendingArticle):
             return item
-        archive = self.archive
-        archive.append(item.article.to_dict())
+        archive, article = self.archive, item.article
+        try:
+            archive.append(article.to_dict())
+        except OSError as exc:
+            # Disk full, file too large, a folder gone read-only: nothing was written (the
+            # archive cut any partial line) and the state does not know it, so the next run
+            # fetches it again. One line in the log, not a traceback per article.
+            count(self.crawler.stats, article.column, NEW if article.revision == 1 else UPDATED, -1)
+            reason = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+            inc(self.crawler.stats, failure_key(f"storage/{reason}"))
+            raise self.drop(article.column, FAILED, f"not stored {article.url}: {exc.strerror or exc}",
+                            "ERROR") from None
         _record(archive, item)
-        self.count(item.article.column, STORED)
-        return item.article
+        self.count(article.column, STORED)
+        return article
 
 
 class AttachmentPipeline(_Component):

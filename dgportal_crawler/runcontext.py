@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 
 from dgportal_crawler.crawlplan import CrawlPlan
 from dgportal_crawler.profile import Column, SiteProfile
-from dgportal_crawler.stats import META_COLUMN, META_KIND, META_REDIRECTS
+from dgportal_crawler.stats import META_COLUMN, META_KIND, META_LISTED_URL, META_REDIRECT_CHAIN, META_REDIRECTS
 
 #: How much of the site a run reads: see :mod:`dgportal_crawler.incremental`.
 Mode = Literal["incremental", "full", "resume"]
@@ -46,18 +46,26 @@ class ArticleRequests:
 
     callback: Callable[..., Any]
     errback: Callable[..., Any]
+    max_bytes: int = 0  # DGPORTAL_PAGE_MAX_BYTES; 0 = DOWNLOAD_MAXSIZE
 
-    def article(self, url: str, column: Column, *, redirects: int = 0) -> Request:
+    def article(self, url: str, column: Column, *, via: tuple[str, ...] = ()) -> Request:
+        """A request for an article; ``via``: the URLs whose redirects led here, the listed one
+        first. A redirect hop skips Scrapy's duplicate filter (it may lead to a page fetched
+        already, another listed article): loops are caught by the spider, which counts them."""
         meta: dict[str, Any] = {
             META_KIND: "article",
             META_COLUMN: column.id,
             "handle_httpstatus_list": list(ARTICLE_STATUSES),
             "dont_redirect": True,  # redirects are judged by the archive (withdrawn?), see parse
         }
-        if redirects:
-            meta[META_REDIRECTS] = redirects
+        if self.max_bytes:
+            meta["download_maxsize"] = self.max_bytes
+        if via:
+            meta[META_REDIRECTS] = len(via)
+            meta[META_REDIRECT_CHAIN] = list(via)
+            meta[META_LISTED_URL] = via[0]
         return Request(url, callback=self.callback, errback=self.errback,
-                       cb_kwargs={"column": column}, meta=meta)
+                       cb_kwargs={"column": column}, meta=meta, dont_filter=bool(via))
 
 
 @dataclass(frozen=True, slots=True)

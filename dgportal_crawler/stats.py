@@ -18,6 +18,9 @@ COLUMN_PREFIX = PREFIX + "column/"
 META_KIND = "dgportal_kind"  # "list" | "article" | "attachment"
 META_COLUMN = "dgportal_column"  # the column id a request belongs to
 META_REDIRECTS = "dgportal_redirects"  # on-site redirect hops followed for one article
+META_LISTED_URL = "dgportal_listed_url"  # the URL an article was listed under, kept across redirects
+META_REDIRECT_CHAIN = "dgportal_redirect_chain"  # the URLs an article's redirects went through
+META_LIST_CHAIN = "dgportal_list_chain"  # the list pages a column's next-page links went through
 META_FETCHED_AT = "dgportal_fetched_at"  # when the answer came off the wire
 META_WARC = "dgportal_warc"  # where the exchange was captured (a WarcRef dict)
 

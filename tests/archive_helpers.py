@@ -10,9 +10,17 @@ from pathlib import Path
 SITE = "houjie"
 
 
-def lines_of(out: Path) -> list[dict]:
+def lines_of(out: Path, *, live: bool = False) -> list[dict]:
+    """Every archive line. ``live``: a crawl may be writing, so a last line still without its
+    newline is not read yet (a finished archive must have none: then it fails to parse)."""
     files = sorted((out / SITE / "articles").glob("*/*.jsonl"))
-    return [json.loads(raw) for f in files for raw in f.read_bytes().splitlines()]
+    return [json.loads(raw) for f in files for raw in _lines(f.read_bytes(), live)]
+
+
+def _lines(data: bytes, live: bool) -> list[bytes]:
+    if live:
+        data = data[:data.rfind(b"\n") + 1]
+    return data.splitlines()
 
 
 def events_of(out: Path) -> list[dict]:

@@ -182,3 +182,70 @@ def test_user_agent_with_contact_and_robots_once(capsysbinary, monkeypatch):
     assert [path for path, _ in _Recorder.seen] == [
         "/robots.txt", "/houjie/xwzx/hjyw/content/post_1000001.html", "/houjie/xwzx/hjyw/content/post_1000002.html"]
     assert all(ua.startswith("dgportal-crawler/") and "archive@example.org" in ua for _, ua in _Recorder.seen)
+
+
+class _Compressing(http.server.BaseHTTPRequestHandler):
+    """Serves ``_Recorder.PAGE`` with ``Content-Encoding: CODING`` (robots.txt uncoded)."""
+
+    CODING = "br"
+    accept_encoding: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        import brotli
+        from backports import zstd
+
+        _Compressing.accept_encoding.append(self.headers.get("Accept-Encoding", ""))
+        if self.path == "/robots.txt":
+            self.send_response(404)
+            self.end_headers()
+            return
+        encoders = {"br": brotli.compress, "zstd": zstd.compress, "gzip": __import__("gzip").compress}
+        body = _Recorder.PAGE.encode("utf-8")
+        for name in self.CODING.split(", "):
+            body = encoders[name](body)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Encoding", self.CODING)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "gzip, br"])
+def test_a_compressed_live_page_is_cleaned_and_its_wire_bytes_kept(capsysbinary, tmp_path, coding):
+    from warcio.archiveiterator import ArchiveIterator
+
+    from dgportal_crawler.store.content_encoding import accept_encoding, decode_body
+
+    _Compressing.CODING, _Compressing.accept_encoding = coding, []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Compressing)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    warc = tmp_path / "one.warc.gz"
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/houjie/xwzx/hjyw/content/post_1000001.html"
+        code, (line,), err = clean(capsysbinary, url, "--warc", str(warc))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 0, err
+    assert line["title"] == "厚街镇召开会议" and line["text"].startswith("会议部署了今年的重点工作")
+    assert set(_Compressing.accept_encoding) == {accept_encoding()}
+    assert {"br", "zstd", "gzip"} <= {c.strip() for c in accept_encoding().split(",")}
+    with warc.open("rb") as stream:
+        response = next(r for r in ArchiveIterator(stream) if r.rec_type == "response")
+        wire = response.raw_stream.read()
+        assert response.http_headers.get_header("Content-Encoding") == coding
+    assert wire != _Recorder.PAGE.encode("utf-8")  # the WARC keeps what came off the wire
+    assert decode_body(coding, wire) == _Recorder.PAGE.encode("utf-8")
+
+
+def test_a_binary_file_is_skipped_with_one_line(capsysbinary, tmp_path):
+    binary = tmp_path / "ls"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x03\x00>\x00" + bytes(range(256)) * 4)
+    code, lines, err = clean(capsysbinary, str(binary))
+    assert (code, lines) == (1, [])
+    assert err == f"dgportal clean: {binary}: skipped: binary content, not a text or HTML page (NUL bytes)\n"

@@ -50,7 +50,8 @@ def test_failure_rate_of_listed_articles(failed, listed, breached):
 
 
 def test_challenge_answers_are_counted_over_every_failure_reason():
-    totals = {"dgportal/failed/article/http_403": 1, "dgportal/failed/http_429": 1, "dgportal/failed/invalid": 1,
+    totals = {"dgportal/failed/article/http_403": 1, "dgportal/failed/http_429": 1, "dgportal/failed/challenge": 1,
+              "dgportal/failed/invalid": 3,
               "dgportal/failed/http_404": 5, "dgportal/failed/list/http_521": 1, "dgportal/failed": 9,
               "dgportal/stored/http_403": 7}
     (breach,) = check_challenges(facts(totals=totals), LIMITS)

@@ -60,3 +60,35 @@ def test_control_characters_in_header_or_url_settings_are_refused(name):
     settings = Settings({name: "me@example.org\r\nX-Forged: 1"})
     assert check_values(settings) == [
         f"setting {name}='me@example.org\\r\\nX-Forged: 1' contains control characters (a line break?)"]
+
+
+def test_a_runs_folder_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, replica_server):
+    from tests.conftest import run_crawl
+
+    (tmp_path / "houjie").mkdir()
+    (tmp_path / "houjie" / "runs").write_text("not a folder")  # as unwritable as a read-only one, even for root
+    result = run_crawl(tmp_path, "houjie", "--base-url", replica_server.base_url, "--columns", "hjyw")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"dgportal: error: {tmp_path / 'houjie' / 'runs'}: cannot write the run log there (File exists); "
+        "check the archive folder")
+
+
+def test_list_and_article_requests_carry_the_page_size_limit():
+    crawler = make_crawler(HoujieSpider, {"DGPORTAL_ARCHIVE_ROOT": "", "DGPORTAL_PAGE_MAX_BYTES": 5_000_000})
+    spider = crawler.spider
+    column = spider.run.profile.column("hjyw")
+    listing = spider.list_request(spider.run.profile.list_url(column), column, 1)
+    article = spider.run.requests.article(ORIGIN + "/houjie/xwzx/hjyw/content/post_1.html", column)
+    hop = spider.run.requests.article(ORIGIN + "/houjie/xwzx/hjyw/content/post_2.html", column, via=(article.url,))
+    assert [r.meta["download_maxsize"] for r in (listing, article, hop)] == [5_000_000] * 3
+
+
+def test_a_page_size_limit_of_0_leaves_scrapys_limit_in_place():
+    crawler = make_crawler(HoujieSpider, {"DGPORTAL_ARCHIVE_ROOT": "", "DGPORTAL_PAGE_MAX_BYTES": 0})
+    spider = crawler.spider
+    column = spider.run.profile.column("hjyw")
+    listing = spider.list_request(spider.run.profile.list_url(column), column, 1)
+    article = spider.run.requests.article(ORIGIN + "/houjie/xwzx/hjyw/content/post_1.html", column)
+    assert "download_maxsize" not in listing.meta and "download_maxsize" not in article.meta

@@ -63,17 +63,22 @@ def test_resume_after_the_site_moved_sends_no_request_to_the_old_port(server, re
             "--out", str(tmp_path), "--progress", "off"]
     server.gate(30)
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not (len(lines_of(tmp_path)) >= 30 and server.gate_state()["held"] > 0):
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGINT)
-    while not any("shutting down gracefully" in p.read_text(encoding="utf-8", errors="replace")
-                  for p in (tmp_path / SITE / "runs").glob("*.log")):
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.02)
-    server.gate(None)
-    proc.communicate(timeout=120)
+    try:
+        deadline = time.monotonic() + 120
+        while not (len(lines_of(tmp_path, live=True)) >= 30 and server.gate_state()["held"] > 0):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        while not any("shutting down gracefully" in p.read_text(encoding="utf-8", errors="replace")
+                      for p in (tmp_path / SITE / "runs").glob("*.log")):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        server.gate(None)
+        proc.communicate(timeout=120)
+    finally:  # a failed wait must not leave the crawl running into the next test
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert proc.returncode == 130
     assert (tmp_path / SITE / "job" / "requests.queue").is_dir()
     server.stop()  # the old port is gone

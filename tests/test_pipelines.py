@@ -73,3 +73,46 @@ def test_an_unknown_article_that_fails_is_a_failure_not_a_withdrawal(crawler):
     assert answer(crawler, 404, url=other) == f"HTTP 404 for {other}"
     assert crawler.stats.get_value("dgportal/failed/http_404") == 1
     assert crawler.stats.get_value("dgportal/column/hjyw/failed") == 1
+
+
+def test_an_article_redirected_to_the_home_page_fails_with_its_reason_and_listed_url(crawler, replica):
+    from scrapy.http import HtmlResponse, Request
+
+    from dgportal_crawler.pipelines import ExtractPipeline, ValidatePipeline
+
+    spider = crawler.spider
+    column = spider.run.profile.column("hjyw")
+    first = spider.run.requests.article(URL, column)
+    moved = HtmlResponse(URL, status=302, headers={"Location": "/houjie/"}, body=b"", request=first)
+    (hop,) = spider.parse_article(moved, column=column)
+    assert (hop.url, hop.meta["dgportal_listed_url"]) == ("https://www.dg.gov.cn/houjie/", URL)
+    home = replica.respond("/houjie/")
+    response = HtmlResponse(hop.url, status=200, headers=home.headers, body=home.body,
+                            request=Request(hop.url, meta=hop.meta))
+    (page,) = spider.parse_article(response, column=column)
+    pending = ExtractPipeline.from_crawler(crawler).process_item(page)
+    with pytest.raises(DropItem) as info:
+        ValidatePipeline.from_crawler(crawler).process_item(pending)
+    assert str(info.value).startswith(
+        f"not an article https://www.dg.gov.cn/houjie/ (listed as {URL}): looks like the site's home page")
+    assert crawler.stats.get_value("dgportal/failed/home_page") == 1
+    assert crawler.stats.get_value("dgportal/column/hjyw/failed") == 1
+
+
+def test_a_line_that_cannot_be_written_is_one_counted_failure_not_a_traceback(crawler, tmp_path):
+    from dgportal_crawler.items import PendingArticle
+    from dgportal_crawler.pipelines import StorePipeline
+    from dgportal_crawler.store.layout import SiteLayout
+    from tests.test_validate import article
+
+    line = article()
+    SiteLayout.of(tmp_path, "houjie").article_file(line.published_at).mkdir(parents=True)  # a folder in its place
+    crawler.stats.set_value("dgportal/column/hjyw/new", 1)  # as the revision pipeline counted it
+    with pytest.raises(DropItem) as info:
+        StorePipeline.from_crawler(crawler).process_item(PendingArticle(line))
+    assert str(info.value) == f"not stored {line.url}: Is a directory"
+    stats = crawler.stats.get_stats()
+    assert (stats["dgportal/failed/storage/EISDIR"], stats["dgportal/column/hjyw/failed"]) == (1, 1)
+    assert stats["dgportal/column/hjyw/new"] == 0  # one outcome: failed, not new and failed
+    session = crawler.get_extension(ArchiveSession).ensure_open()
+    assert session.state.get(line.id) is None  # the next run fetches it again

@@ -4,6 +4,7 @@ fetched from that host), a 4xx answer allows everything; said in one line, no tr
 from __future__ import annotations
 
 import http.server
+import re
 import subprocess
 import sys
 import threading
@@ -73,3 +74,41 @@ def test_a_missing_robots_txt_allows_everything(tmp_path):
     with site(404) as (base_url, seen):
         crawl(base_url, tmp_path)
     assert "/houjie/xwzx/hjyw/index.html" in crawler_paths(seen)
+
+
+def test_a_robots_txt_that_never_answers_disallows_everything_in_one_line(tmp_path):
+    release = threading.Event()
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            if self.path == "/robots.txt":
+                release.wait(60)  # no answer until the test is over: the crawler times out
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(PAGE)))
+            self.end_headers()
+            self.wfile.write(PAGE)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "dgportal_crawler", "crawl", "houjie", "--out", str(tmp_path),
+             "--base-url", f"http://127.0.0.1:{server.server_address[1]}/houjie/", "--progress", "off",
+             "--columns", "hjyw", "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_TIMEOUT=1"],
+            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+    assert re.search(r"robots\.txt of 127\.0\.0\.1:\d+ could not be fetched \(\w*TimeoutError\)", done.stderr)
+    assert "Traceback" not in done.stderr
+    assert "/houjie/xwzx/hjyw/index.html" not in seen
+    assert done.returncode == 1

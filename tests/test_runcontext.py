@@ -92,8 +92,11 @@ def test_article_request_meta(profile):
 
 
 def test_article_request_counts_redirect_hops(profile):
-    request = ArticleRequests(on_article, on_error).article(URL, profile.column("sqdt"), redirects=2)
+    via = ("http://a.invalid/houjie/1.html", "http://a.invalid/houjie/2.html")
+    request = ArticleRequests(on_article, on_error).article(URL, profile.column("sqdt"), via=via)
     assert request.meta["dgportal_redirects"] == 2
+    assert request.meta["dgportal_listed_url"] == "http://a.invalid/houjie/1.html"
+    assert request.dont_filter  # loops are the spider's to count, not the duplicate filter's to drop
     assert request.meta["dgportal_column"] == "sqdt"
 
 

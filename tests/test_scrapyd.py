@@ -143,7 +143,7 @@ def test_deploy_schedule_cancel_and_resume_under_scrapyd(scrapyd, server, tmp_pa
     server.gate(40)
     job = scrapyd.schedule(base, f"DGPORTAL_ARCHIVE_ROOT={out}")
     deadline = time.monotonic() + 120
-    while not (len(lines_of(out)) >= 40 and server.gate_state()["held"] > 0):
+    while not (len(lines_of(out, live=True)) >= 40 and server.gate_state()["held"] > 0):
         assert time.monotonic() < deadline and scrapyd.state(job) != "finished", "no 40 lines"
         time.sleep(0.05)
     assert scrapyd.call("cancel.json", project=PROJECT, job=job)["status"] == "ok"

@@ -71,6 +71,9 @@ def test_every_component_is_registered_in_order():
         "dgportal_crawler.middlewares.SiteBoundsMiddleware": 40,  # before Scrapy's offsite (50)
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,  # replaced by ours, at its place
         "dgportal_crawler.robots.RobotsPolicyMiddleware": 100,
+        # Content-Encoding undone with the table reextract uses, at Scrapy's own place
+        "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+        "dgportal_crawler.decoding.ContentDecodingMiddleware": 590,
         "dgportal_crawler.middlewares.FetchTimeMiddleware": 950,  # next to the downloader
         "dgportal_crawler.middlewares.WarcCaptureMiddleware": 960,
     }

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gzip
 import json
 import sys
-import zlib
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -20,6 +18,7 @@ from dgportal_crawler.commands import CommandError, locked
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
+from dgportal_crawler.store.content_encoding import ContentEncodingError, decode_body, header_value
 from dgportal_crawler.store.events import EventLog, iter_events, replay_withdrawals
 from dgportal_crawler.store.jsonl import BadLine, JsonlArchive, encode_line
 from dgportal_crawler.store.layout import SiteLayout, site_layouts
@@ -96,16 +95,6 @@ def _report_bad_lines(bad: list[BadLine]) -> int:
     return 1 if bad else 0
 
 
-def _decoded_body(headers: dict[str, str], body: bytes) -> bytes:
-    """WARC keeps the body as it came off the wire; undo Content-Encoding for extraction."""
-    encoding = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "").lower()
-    if encoding in ("gzip", "x-gzip"):
-        return gzip.decompress(body)
-    if encoding == "deflate":
-        return zlib.decompress(body)
-    return body
-
-
 def _latest_lines(layout: SiteLayout, bad: list[BadLine]) -> dict[str, dict[str, Any]]:
     latest: dict[str, dict[str, Any]] = {}
     for line in JsonlArchive(layout).iter_lines(on_bad=bad.append):
@@ -120,6 +109,7 @@ def reextract(args: argparse.Namespace) -> int:
     bad: list[BadLine] = []
     latest = _latest_lines(layout, bad)
     changed: Counter[str] = Counter()
+    undecodable: Counter[str] = Counter()  # by ContentEncodingError.reason
     compared = differing = failed = 0
     with contextlib.ExitStack() as stack:
         try:
@@ -134,10 +124,17 @@ def reextract(args: argparse.Namespace) -> int:
             if old is None or old.get("warc") != ref.to_dict():
                 continue  # not the capture this line was extracted from
             try:
-                page = FetchedPage.saved(profile, url, _decoded_body(headers, body), status=status,
-                                         headers=headers)
+                # WARC keeps the body as it came off the wire: undo its Content-Encoding first.
+                decoded = decode_body(header_value(headers), body)
+            except ContentEncodingError as exc:
+                failed += 1
+                undecodable[exc.reason] += 1
+                print(f"{url}: not decoded: {exc}")
+                continue
+            try:
+                page = FetchedPage.saved(profile, url, decoded, status=status, headers=headers)
                 new = article_from_page(page, profile, run_id=None).to_dict()
-            except (ExtractionError, OSError, zlib.error) as exc:  # OSError: a bad gzip body
+            except ExtractionError as exc:
                 failed += 1
                 print(f"{url}: extraction failed: {exc}")
                 continue
@@ -153,4 +150,6 @@ def reextract(args: argparse.Namespace) -> int:
     print(f"re-extracted {compared} articles from WARC: {differing} differ, {failed} failed")
     for field, count in changed.most_common():
         print(f"  {field}: {count}")
+    for reason, count in sorted(undecodable.items()):
+        print(f"  failed, content-encoding {reason}: {count}")
     return max(1 if failed else 0, _report_bad_lines(bad))

@@ -38,6 +38,12 @@ from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import ProfileError, SiteProfile, builtin_sites
 from dgportal_crawler.robots import rules_to_obey
+from dgportal_crawler.store.content_encoding import (
+    ContentEncodingError,
+    accept_encoding,
+    decode_body,
+    header_value,
+)
 from dgportal_crawler.store.jsonl import encode_line
 
 #: Bytes looked at to tell HTML from a plain-text capture.
@@ -64,6 +70,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is reported, not followed: the URL given is the one archived
 
 
+def request_headers(agent: str) -> dict[str, str]:
+    """What ``clean`` sends: the codings it can undo are the crawler's (one table)."""
+    return {"User-Agent": agent, "Accept": "*/*", "Accept-Encoding": accept_encoding()}
+
+
 @dataclass
 class Fetcher:
     """GETs pages one at a time with our User-Agent, obeying each host's robots.txt."""
@@ -84,7 +95,7 @@ class Fetcher:
         parts = urlsplit(url)
         self._wait(parts.netloc, is_loopback_url(url))
         opener = self._direct if is_loopback_url(url) else self._opener
-        request = urllib.request.Request(url, headers={"User-Agent": self.agent, "Accept": "*/*"})
+        request = urllib.request.Request(url, headers=request_headers(self.agent))
         try:
             with opener.open(request, timeout=self.timeout) as response:
                 return response.status, response.reason, list(response.headers.items()), response.read()
@@ -152,7 +163,7 @@ def warc_exchange(out: BinaryIO, url: str, agent: str, status: int, reason: str,
         ("response", response_id, body, StatusAndHeaders(f"{status} {reason}".rstrip(), headers,
                                                          protocol="HTTP/1.1"), []),
         ("request", f"<urn:uuid:{uuid.uuid4()}>", b"", StatusAndHeaders(
-            f"GET {target} HTTP/1.1", [("User-Agent", agent), ("Accept", "*/*")],
+            f"GET {target} HTTP/1.1", list(request_headers(agent).items()),
             is_http_request=True), [("WARC-Concurrent-To", response_id)]),
     )
     offset = out.tell()
@@ -177,7 +188,11 @@ def clean_url(url: str, args: argparse.Namespace, fetcher: Fetcher, warc: Binary
     if status != 200:
         moved = dict((k.lower(), v) for k, v in headers).get("location")
         raise Skip(f"HTTP {status} {reason}".rstrip() + (f" (to {moved})" if moved else ""))
-    page = FetchedPage.saved(profile, url, body, status=status, headers=dict(headers))
+    try:  # the WARC keeps the wire bytes; extraction reads them decoded
+        decoded = decode_body(header_value(dict(headers)), body)
+    except ContentEncodingError as exc:
+        raise Skip(f"not decoded: {exc}") from None
+    page = FetchedPage.saved(profile, url, decoded, status=status, headers=dict(headers))
     page.fetched_at = fetched_at
     if warc is not None:
         page.meta["dgportal_warc"] = warc_exchange(

@@ -228,13 +228,24 @@ def check_reachable(base_url: str, agent: str) -> None:
         raise TryLater(f"cannot reach base URL {base_url}: {reason}; try again later") from None
 
 
+def prepare_run_log(layout: SiteLayout, run_id: str) -> None:
+    """Create the run's log file now: Scrapy opens it later, where a read-only or full
+    ``runs/`` (or a file in its place) would be a traceback instead of one line."""
+    try:
+        layout.runs_dir.mkdir(parents=True, exist_ok=True)
+        layout.run_log(run_id).touch()
+    except OSError as exc:
+        raise CommandError(f"{layout.runs_dir}: cannot write the run log there ({exc.strerror or exc}); "
+                           "check the archive folder") from None
+
+
 def crawl_settings(
     args: argparse.Namespace, layout: SiteLayout, profile: SiteProfile, base_url: str, run_id: str,
     overrides: dict[str, str],
 ) -> Settings:
     settings = Settings()
     settings.setmodule("dgportal_crawler.settings", priority="project")
-    layout.runs_dir.mkdir(parents=True, exist_ok=True)
+    prepare_run_log(layout, run_id)
     chosen = {
         "DGPORTAL_ARCHIVE_ROOT": str(layout.root),
         "DGPORTAL_PROFILE": profile.source,

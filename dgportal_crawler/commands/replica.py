@@ -20,10 +20,17 @@ def serve(args: argparse.Namespace) -> int:
         raise CommandError(f"--port {args.port} is not a port number")
     if not 0.0 <= args.degraded <= 1.0:
         raise CommandError(f"--degraded {args.degraded} is not a fraction between 0 and 1")
+    if args.faults:
+        from dgportal_crawler.replica.faults import FaultSpec
+
+        try:
+            FaultSpec.parse(args.faults)
+        except ValueError as exc:
+            raise CommandError(f"--faults: {exc}") from None
     try:
         serve_replica(port=args.port, seed=args.seed, articles=args.articles,
                       edition=args.edition, degraded=args.degraded, encodings=args.encodings,
-                      parent_pid=args.parent_pid)
+                      parent_pid=args.parent_pid, faults=args.faults)
     except OSError as exc:
         raise CommandError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
     return 0

@@ -84,6 +84,16 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', t[1] + t[2] / 1
 end
 return n
 """
+# KEYS: queue, dupefilter.  ARGV: fingerprint, score, request.  1 = queued, 0 = seen before.
+# One script, so a coordinator killed mid-way cannot leave a fingerprint recorded for a request
+# that never reached the queue (the request would be filtered for good). The queue is written
+# first: if that fails, the fingerprint is not recorded either and the request can come again.
+_ENQUEUE = """
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[1])
+return 1
+"""
 # KEYS: results, data, processing.  ARGV: how many.  Returns {id, result, id, result …}.
 _TAKE = """
 local out = {}
@@ -131,10 +141,17 @@ class Frontier:
         self._reap = server.register_script(_REAP)
         self._take = server.register_script(_TAKE)
         self._restore = server.register_script(_RESTORE)
+        self._enqueue = server.register_script(_ENQUEUE)
 
     @property
     def _lease_keys(self) -> list[str]:
         return [self.keys.requests, self.keys.leases, self.keys.lease_expiry]
+
+    # -- coordinator: new requests ------------------------------------------------------
+    def enqueue(self, fingerprint: str, score: float, data: bytes) -> bool:
+        """Queue a request unless its fingerprint was seen: both or neither (see _ENQUEUE)."""
+        keys = [self.keys.requests, self.keys.dupefilter]
+        return bool(self._enqueue(keys=keys, args=[fingerprint, score, data]))
 
     # -- workers ------------------------------------------------------------------------
     def lease(self, lease_id: str) -> bytes | None:

@@ -76,10 +76,14 @@ class CoordinatorScheduler(_SharedFrontier):
         if META_RESULT in request.meta:
             self.ready.append(request)  # a worker's answer, back as its request
             return True
-        if not request.dont_filter and self.df.request_seen(request):
+        if request.dont_filter:
+            self.queue.push(request)
+        # scrapy-redis's request_seen() then push() are two round trips: a kill between them
+        # recorded the fingerprint of a request that was never queued, lost for good.
+        elif not self.frontier.enqueue(self.df.request_fingerprint(request), -request.priority,
+                                       self.queue._encode_request(request)):
             self.df.log(request, self.spider)
             return False
-        self.queue.push(request)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from dgportal_crawler.extract.errors import ExtractionError
 from dgportal_crawler.extract.kinds import CharsetSource
 
 #: How far into the document to look for a ``<meta>`` charset (browsers use 1024 bytes;
@@ -42,6 +43,9 @@ _ALIASES = {"gbk": "gb18030", "gb2312": "gb18030", "cp936": "gb18030", "ascii": 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _SURROGATE = re.compile("[\udc80-\udcff]")
+#: Bytes looked at to tell text from binary content (an executable, an image).
+BINARY_SCAN_BYTES = 4096
+_WIDE = ("utf-16", "utf-32")
 
 
 @dataclass(slots=True)
@@ -118,7 +122,10 @@ def _decode(data: bytes, charset: str) -> tuple[str, int]:
         return data.decode(charset), 0  # the common, clean case: no scan for replacements
     except UnicodeDecodeError:
         pass
-    raw = data.decode(charset, errors="surrogateescape")
+    try:
+        raw = data.decode(charset, errors="surrogateescape")
+    except UnicodeDecodeError:  # UTF-32 cannot escape bytes below 0x80: nothing fits at all
+        return data.decode(charset, errors="replace"), len(data)
     bad = len(_SURROGATE.findall(raw))
     return (_SURROGATE.sub("\ufffd", raw) if bad else raw), bad
 
@@ -151,16 +158,21 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> Decode
     header, meta = header_charset(headers), meta_charset(body)
     declared: dict[str, str | None] = {"bom": bom, "header": header, "meta": meta}
     data = body[skip:]
-    candidates = [
-        (source, name)
-        for source, label in (("header", header), ("meta", meta))
-        if (name := _declared_charset(source, label))
-    ]
-    distinct = {name for _, name in candidates} | ({bom} if bom else set())
+    has_nul = b"\0" in data[:BINARY_SCAN_BYTES]
+    named = [(source, name) for source, label in (("header", header), ("meta", meta))
+             if (name := _declared_charset(source, label))]
+    # UTF-16/32 markup is full of NUL bytes; a page without any is not in them.
+    candidates = [(source, name) for source, name in named if has_nul or not name.startswith(_WIDE)]
+    distinct = {name for _, name in named} | ({bom} if bom else set())
+    if len(candidates) < len(named):
+        distinct.add("")  # a declaration was overruled: that is a conflict, whatever is read
     if bom:  # a BOM is authoritative; declarations that disagree are only recorded
         text, bad = _decode(data, bom)
         return DecodedText(text, bom, "bom", declared, len(distinct) > 1, bad)
     first = candidates[0] if candidates else None
+    if has_nul and not (first and first[1].startswith(_WIDE)):
+        # Text in an 8-bit charset has no NUL bytes; an executable or an image does.
+        raise ExtractionError("binary content, not a text or HTML page (NUL bytes)")
     if first and _utf8_beats(data, first[1]):
         text, bad = _decode(data, "utf-8")
         return DecodedText(text, "utf-8", "sniff", declared, True, bad)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from dgportal_crawler.extract import labels as L
@@ -20,6 +21,8 @@ from dgportal_crawler.extract.kinds import DatePrecision
 
 #: Time zone used when no site profile is given (the Dongguan portal's own).
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+#: A moment in every zone's standard-time era, whose offset stands in for local mean time.
+STANDARD_REFERENCE = datetime(1970, 1, 1)
 _DATE = (
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?P<H>\d{1,2})\s*[:时]\s*(?P<M>\d{1,2})(?:\s*[:分]\s*(?P<S>\d{1,2}))?)?"
@@ -50,8 +53,18 @@ class PubDate:
     precision: DatePrecision
 
     def iso(self, timezone: str) -> str:
-        """ISO 8601 with the zone's offset at that moment (``2023-02-27T10:14:00+08:00``)."""
-        return self.value.replace(tzinfo=ZoneInfo(timezone)).isoformat()
+        """ISO 8601 with the zone's offset at that moment (``2023-02-27T10:14:00+08:00``).
+
+        Before a zone kept standard time its offset was local mean time (Shanghai before
+        1901: +08:05:43), which ISO 8601 and the archive's schema cannot write; such a moment
+        gets the zone's offset at :data:`STANDARD_REFERENCE` instead."""
+        zone = ZoneInfo(timezone)
+        moment = self.value.replace(tzinfo=zone)
+        offset = moment.utcoffset()
+        if offset is not None and offset.total_seconds() % 60:
+            standard = zone.utcoffset(STANDARD_REFERENCE)
+            moment = self.value.replace(tzinfo=dt_timezone(standard) if standard is not None else zone)
+        return moment.isoformat()
 
 
 def _pub_date(match: re.Match[str]) -> PubDate | None:

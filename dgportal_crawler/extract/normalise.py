@@ -28,9 +28,12 @@ from dgportal_crawler.extract.kinds import Script
 #: "hans" or "hant" (a few traditional names in a simplified article stay "hans").
 MIXED_THRESHOLD = 0.2
 
-_SPACE_CHARS = "\u3000\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_WS_TABLE = {ord(c): " " for c in _SPACE_CHARS} | {ord(c): None for c in _INVISIBLE_CHARS}
+# Bidi controls (U+202E turns "txt.exe" into "exe.txt" on screen) and C0/C1 control
+# characters (a BEL in a title): never part of a stored text. Tab and line breaks are spaces.
+_BIDI_CHARS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL_CHARS = "\x00-\x08\x0e-\x1f\x7f-\x9f"
+_DROPPED = re.compile(f"[{_INVISIBLE_CHARS}{_BIDI_CHARS}{_CONTROL_CHARS}]")
 
 # Full-width letters/digits (U+FF10–FF19, FF21–FF3A, FF41–FF5A) and the bar → ASCII.
 _NARROW_TABLE = {
@@ -38,7 +41,6 @@ _NARROW_TABLE = {
     for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
 } | {ord("｜"): "|", 0x3000: " "}
 _NARROWABLE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff5c]")
-_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")  # str.split() already splits the spaces
 _ASCII_PUNCT = re.compile("[,:;?!]")
 _WIDE_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 CJK_CLASS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -224,10 +226,11 @@ def _convert(text: str) -> str:
 
 
 def normalise_whitespace(text: str) -> str:
-    """Unicode spaces (ideographic, no-break …) → space; invisibles dropped; runs collapsed."""
-    if not text.isascii() and _INVISIBLE.search(text):
-        text = text.translate(_WS_TABLE)
-    return " ".join(text.split())
+    """Unicode spaces (ideographic, no-break …) → space; invisible, bidi and control
+    characters dropped; runs collapsed."""
+    if _DROPPED.search(text):
+        text = _DROPPED.sub("", text)
+    return " ".join(text.split())  # str.split() splits every Unicode space
 
 
 def narrow_width(text: str) -> str:

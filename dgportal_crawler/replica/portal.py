@@ -7,6 +7,7 @@ Pure like ``Replica``: a path in, a response out. ``serve()`` serves one of thes
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
@@ -25,12 +26,11 @@ HOUJIE_FEEDS = {9149: COLUMN_BY_ID["tzgg"]}
 #: A feed that lists nothing (a column the platform keeps empty), for the feed fallback.
 EMPTY_FEED = 10279
 _FEED = re.compile(r"^/postmeta/i/([0-9]+)\.json$")
-ROBOTS = (
-    "User-agent: *\n"
-    "Disallow: /houjie/search/\n"
+#: The portal's robots.txt is Houjie's (with any --faults rules, which only Houjie's replica
+#: knows) and these lines for the rest of the portal, in the same group.
+TOWN_ROBOTS = (
     "Disallow: /humen/search/\n"
     "Disallow: /hj/search/\n"
-    "Disallow: /__replica__/\n"
     "Allow: /\n"
 )
 #: The sites the replica has content for: Houjie and the towns.
@@ -67,8 +67,8 @@ class PortalReplica:
         if bare in ("/", "/index.html"):
             return ReplicaResponse(200, {"Content-Type": _HTML}, home_page().encode("utf-8"))
         if bare == "/robots.txt":
-            return ReplicaResponse(200, {"Content-Type": "text/plain; charset=utf-8"},
-                                   ROBOTS.encode("ascii"), "robots")
+            houjie = self.houjie.respond(path)
+            return dataclasses.replace(houjie, body=houjie.body + TOWN_ROBOTS.encode("ascii"))
         if bare.startswith(gkmlpt.ROOT):
             return self.gkmlpt.respond(path)
         feed = _FEED.match(bare)

@@ -36,7 +36,9 @@ class ReplicaServer:
     def __init__(
         self, seed: int = 2023, articles: int = 150, edition: int = 1, degraded: float = 0.0,
         encodings: bool = False, port: int = 0, startup_timeout: float = 20.0,
+        faults: str | None = None,
     ) -> None:
+        self.faults = faults  # a FaultSpec string (replica/faults.py), or None
         self.seed, self.articles, self.edition = seed, articles, edition
         self.degraded, self.encodings, self.port = degraded, encodings, port
         self.startup_timeout = startup_timeout
@@ -58,6 +60,7 @@ class ReplicaServer:
             "--articles", str(self.articles), "--edition", str(self.edition),
             "--degraded", str(self.degraded), "--parent-pid", str(os.getpid()),
         ]
+        cmd += ["--faults", self.faults] if self.faults else []
         return [*cmd, "--encodings"] if self.encodings else cmd
 
     def start(self) -> None:

@@ -11,6 +11,7 @@ from typing import TextIO
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
+from .faults import transport_fault, with_faults
 from .gate import ArticleGate
 from .portal import PortalReplica
 from .site import RESPONSE_KINDS, Replica, ReplicaResponse
@@ -61,6 +62,9 @@ class ReplicaResource(Resource):
             for name, values in request.requestHeaders.getAllRawHeaders()
         }
         response = self.replica.respond(request.uri.decode("utf-8", errors="replace"), headers)
+        broken = transport_fault(request, response)  # --faults: resets and truncated bodies
+        if broken is not None:
+            return broken
 
         def answer() -> bytes:
             self.stats.count(response)
@@ -118,6 +122,7 @@ class ReplicaResource(Resource):
 def serve(
     port: int, seed: int, articles: int, edition: int, degraded: float = 0.0,
     encodings: bool = False, out: TextIO = sys.stdout, parent_pid: int | None = None,
+    faults: str | None = None,
 ) -> None:
     """Serve the replica on 127.0.0.1 in the foreground until Ctrl-C (or SIGTERM).
 
@@ -128,7 +133,8 @@ def serve(
     from twisted.internet import reactor  # importing installs a reactor: only when serving
     from twisted.internet.error import CannotListenError
 
-    replica = PortalReplica(Replica(seed, articles, edition, degraded, encodings))
+    # faults apply to Houjie, whose answer key knows them; the portal serves the rest as is
+    replica = PortalReplica(with_faults(Replica(seed, articles, edition, degraded, encodings), faults))
     site = Site(ReplicaResource(replica))
     site.displayTracebacks = False
     try:

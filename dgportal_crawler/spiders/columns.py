@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urldefrag
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
 
 from dgportal_crawler import config
 from dgportal_crawler.assemble import article_from_page
@@ -31,6 +34,7 @@ from dgportal_crawler.spiders.gkmlpt import GkmlptRoute
 from dgportal_crawler.stats import (
     ARTICLE_FAILED,
     ARTICLES_DISCOVERED,
+    DUPLICATE,
     LIST_BUDGET_SPENT,
     LIST_END,
     LIST_FAILED,
@@ -40,7 +44,9 @@ from dgportal_crawler.stats import (
     META_COLUMN,
     META_FETCHED_AT,
     META_KIND,
-    META_REDIRECTS,
+    META_LIST_CHAIN,
+    META_LISTED_URL,
+    META_REDIRECT_CHAIN,
     META_WARC,
     OUT_OF_RANGE,
     SINCE_REACHED,
@@ -75,6 +81,7 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ColumnSpider:
         columns, since, until = (kwargs.pop(k, None) for k in ("columns", "since", "until"))
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         try:
             spider.dgportal_run = spider.make_run(columns, since, until)
             spider.usage_problem = None
@@ -96,7 +103,8 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
         mode = config.get_str(settings, "DGPORTAL_MODE")
         if mode not in MODES:
             raise CrawlArgumentError(f"DGPORTAL_MODE must be one of {', '.join(MODES)}, not {mode!r}")
-        requests = ArticleRequests(callback=self.parse_article, errback=self.article_failed)
+        requests = ArticleRequests(callback=self.parse_article, errback=self.article_failed,
+                                   max_bytes=config.get_int(settings, "DGPORTAL_PAGE_MAX_BYTES"))
         run_id = config.get_str(settings, "DGPORTAL_RUN_ID") or new_run_id()
         return CrawlRun.create(profile, make_plan(profile, columns, since, until), run_id, requests,
                                mode, getattr(self, "_job", None))  # type: ignore[arg-type]
@@ -112,10 +120,12 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
         for column in self.run.plan.columns:
             yield self.first_request(column)
 
-    def list_request(self, url: str, column: Column, page: int) -> scrapy.Request:
+    def list_request(self, url: str, column: Column, page: int, chain: tuple[str, ...] = ()) -> scrapy.Request:
+        meta: dict[str, Any] = {META_KIND: "list", META_COLUMN: column.id, META_LIST_CHAIN: list(chain)}
+        if self.run.requests.max_bytes:  # 0 in download_maxsize would lift every limit
+            meta["download_maxsize"] = self.run.requests.max_bytes
         return scrapy.Request(url, callback=self.parse_list, errback=self.list_failed,
-                              cb_kwargs={"column": column, "page": page},
-                              meta={META_KIND: "list", META_COLUMN: column.id})
+                              cb_kwargs={"column": column, "page": page}, meta=meta)
 
     def parse_list(self, response: Response, column: Column, page: int) -> Iterator[Any]:
         stats, run = self.crawler.stats, self.run
@@ -129,6 +139,14 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
             inc(stats, column_key(column.id, LIST_FAILED))
             inc(stats, failure_key("list/unreadable"))
             logger.error("list page %s of column %s is unreadable: %s", response.url, column.id, exc)
+            return
+        if not listing.template_matched and not listing.entries and not listing.next_url:
+            # A captcha, WAF or error page in place of the list: the column was not read, and
+            # the run must say so (exit 1), not end the column quietly.
+            inc(stats, column_key(column.id, LIST_FAILED))
+            inc(stats, failure_key("list/not_a_list_page"))
+            logger.error("list page %s of column %s is no list (a challenge or error page?); "
+                         "the column was not read past it", response.url, column.id)
             return
         if not listing.template_matched:
             inc(stats, column_key(column.id, LIST_TEMPLATE_MISS))
@@ -158,17 +176,33 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
             if listing.template_matched:  # an unrecognised page is no proof of the end
                 inc(stats, column_key(column.id, LIST_END))
         else:
-            yield self.list_request(response.urljoin(listing.next_url), column, page + 1)
+            next_url = response.urljoin(listing.next_url)
+            # The pages this chain of next-page links went through: a link back into it is a
+            # loop. (Not every page read in the run: --resume reaches a page twice, rightly.)
+            before = response.request.meta.get(META_LIST_CHAIN, ()) if response.request is not None else ()
+            chain = (*before, canonicalize_url(response.url))
+            if canonicalize_url(next_url) in chain:
+                self._list_loop(column.id, next_url, "repeated", "a next-page link led back to it")
+                return
+            yield self.list_request(next_url, column, page + 1, chain)
 
     def parse_article(self, response: Response, column: Column) -> Iterator[Any]:
         """Article answers other than 200 come here too (see ``ArticleRequests``); an on-site
         redirect is followed a few hops, anything else goes to the pipelines to judge."""
         location = response.headers.get("Location")
         if 300 <= response.status < 400 and location:
-            target = response.urljoin(location.decode("latin-1"))
-            hops = response.meta.get(META_REDIRECTS, 0)
-            if self.run.on_site(target) and hops < MAX_REDIRECTS:
-                yield self.run.requests.article(target, column, redirects=hops + 1)
+            try:
+                target = urldefrag(response.urljoin(location.decode("latin-1").strip()))[0]
+            except ValueError as exc:  # e.g. "http://[::1" is no URL
+                self.article_outcome_failed(response.request, column.id, "bad_location", f" ({exc})")
+                return
+            via = (*response.meta.get(META_REDIRECT_CHAIN, ()), response.url)
+            if canonicalize_url(target) in {canonicalize_url(u) for u in via}:
+                chain = " -> ".join([*via, target])
+                self.article_outcome_failed(response.request, column.id, "redirect_loop", f" ({chain})")
+                return
+            if self.run.on_site(target) and len(via) <= MAX_REDIRECTS:
+                yield self.run.requests.article(target, column, via=via)
                 return
         yield FetchedPage(
             url=response.url,
@@ -180,7 +214,7 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
             headers=_str_headers(response),
             body=response.body,
             fetched_at=response.meta.get(META_FETCHED_AT),
-            meta={k: v for k, v in response.meta.items() if k == META_WARC},
+            meta={k: v for k, v in response.meta.items() if k in (META_WARC, META_LISTED_URL)},
         )
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -205,15 +239,51 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         column = request.meta.get(META_COLUMN, "?")
         reason = _failure_reason(failure)
-        stats = self.crawler.stats
-        inc(stats, column_key(column, LIST_FAILED if kind == "list" else ARTICLE_FAILED))
         if kind == "article":
-            inc(stats, total_key("failed"))
-        inc(stats, failure_key(f"{kind}/{reason}"))
+            self.article_outcome_failed(request, column, reason, CHALLENGE_HINTS.get(reason, ""))
+            return
+        stats = self.crawler.stats
+        inc(stats, column_key(column, LIST_FAILED))
+        inc(stats, failure_key(f"list/{reason}"))
         hint = CHALLENGE_HINTS.get(reason, "")
-        if kind == "list" and reason == "http_404" and request.cb_kwargs.get("page") == 1:
+        if reason == "http_404" and request.cb_kwargs.get("page") == 1:
             hint = DISCOVER_HINT.format(site=self.run.site)
-        logger.error("%s page %s (column %s) failed: %s%s", kind, request.url, column, reason, hint)
+        logger.error("list page %s (column %s) failed: %s%s", request.url, column, reason, hint)
+
+    def _list_loop(self, column: str, url: str, reason: str, how: str) -> None:
+        """A list page read already in this run came up again: the column was not read to its
+        end, so the run says so (a failed list page, exit 1)."""
+        inc(self.crawler.stats, column_key(column, LIST_FAILED))
+        inc(self.crawler.stats, failure_key(f"list/{reason}"))
+        logger.error("list page %s (column %s) was read already in this run (%s): the column was "
+                     "not read past it", url, column, how)
+
+    def article_outcome_failed(self, request: scrapy.Request | None, column: str, reason: str, note: str) -> None:
+        """An article that ends here, before the pipelines: counted as failed with its reason
+        (``note`` is appended to the log line as is)."""
+        stats = self.crawler.stats
+        inc(stats, column_key(column, ARTICLE_FAILED))
+        inc(stats, total_key("failed"))
+        inc(stats, failure_key(f"article/{reason}"))
+        url = request.meta.get(META_LISTED_URL, request.url) if request is not None else "?"
+        logger.error("article page %s (column %s) failed: %s%s", url, column, reason, note)
+
+    def request_dropped(self, request: scrapy.Request) -> None:
+        """Scrapy's duplicate filter dropped a request. An article listed twice (two list
+        pages, two columns) ends here as a counted duplicate instead of vanishing; a list page
+        asked for again (a redirect loop, a next-page link back to an earlier page) means the
+        column was not read to its end: a failed list page, so the run says so."""
+        kind, column = request.meta.get(META_KIND), request.meta.get(META_COLUMN, "?")
+        stats = self.crawler.stats
+        if kind == "article":
+            inc(stats, column_key(column, DUPLICATE))
+            inc(stats, total_key(DUPLICATE))
+            logger.info("article %s (column %s) was requested already in this run: counted as duplicate",
+                        request.url, column)
+        elif kind == "list" and request.meta.get("redirect_urls"):
+            # Only a redirect: a list page asked for again without one is --resume's restart
+            # (the job's filter remembers the pages read before the interruption).
+            self._list_loop(column, request.url, "redirect_loop", "a redirect led back to it")
 
 
 def _str_headers(response: Response) -> dict[str, str]:

@@ -7,6 +7,7 @@ tail and truncates the file back to its last full line; the cut bytes go into ``
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -52,11 +53,26 @@ class JsonlArchive:
         if handle is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle = self._files[path] = path.open("ab")
-        handle.write(line)
-        handle.flush()
-        if self.fsync:
-            os.fsync(handle.fileno())
+        start = handle.tell()
+        try:
+            handle.write(line)
+            handle.flush()
+            if self.fsync:
+                os.fsync(handle.fileno())
+        except OSError:
+            self._undo(path, start)
+            raise
         return path
+
+    def _undo(self, path: Path, start: int) -> None:
+        """A write failed (ENOSPC, EFBIG …): cut what reached the file, so the next line
+        does not land after half a line. Closing flushes the buffer again, which fails again;
+        that echo is dropped. If even the cut fails, recovery cuts the torn tail next run."""
+        handle = self._files.pop(path)
+        with contextlib.suppress(OSError):
+            handle.close()
+        with contextlib.suppress(OSError):
+            os.truncate(path, start)
 
     def close(self) -> None:
         for handle in self._files.values():

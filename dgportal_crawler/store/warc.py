@@ -10,6 +10,7 @@ that torn tail and report it instead of failing on the records before it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -125,7 +126,7 @@ class WarcArchive:
         except OSError:
             # The file may now end in a partial record: leave it as a torn tail and let
             # the next exchange start a fresh file rather than write after the damage.
-            self._close_current()
+            self._abandon_current()
             raise
         ref = WarcRef(f"{self.folder.name}/{self._name}", offset, response_id)
         if self._out.tell() > self.max_bytes:
@@ -150,9 +151,13 @@ class WarcArchive:
         self._writer = WARCWriter(self._out, gzip=True, warc_version=WARC_VERSION)
         fields = {"software": self._software, "format": "WARC File Format 1.0", **self._info}
         payload = b"".join(_field_line(k, v) for k, v in fields.items())
-        self._write("warcinfo", self._new_id(), _warc_date(self._clock()), payload, None, None,
-                    ("WARC-Filename", self._name))
-        self._sync()
+        try:
+            self._write("warcinfo", self._new_id(), _warc_date(self._clock()), payload, None, None,
+                        ("WARC-Filename", self._name))
+            self._sync()
+        except OSError:
+            self._abandon_current()  # the next exchange tries a new file (the disk may have room again)
+            raise
 
     def _write(self, rec_type: str, record_id: str, date: str, body: bytes, url: str | None,
                http: StatusAndHeaders | None, *extra: tuple[str, str]) -> None:
@@ -167,10 +172,18 @@ class WarcArchive:
         self._writer.write_record(record)
 
     def _close_current(self) -> None:
-        if self._out is not None:
-            self._out.close()
-        self._out = None
-        self._writer = None
+        out, self._out, self._writer = self._out, None, None
+        if out is not None:
+            out.close()
+
+    def _abandon_current(self) -> None:
+        """Drop a file a write failed on (ENOSPC, EFBIG …). Closing it flushes its buffer
+        again, which fails again: that second error is the first one's echo, so the writer is
+        reset whatever happens and the next exchange starts a fresh file."""
+        out, self._out, self._writer = self._out, None, None
+        if out is not None:
+            with contextlib.suppress(OSError):
+                out.close()
 
     def _sync(self) -> None:
         assert self._out is not None

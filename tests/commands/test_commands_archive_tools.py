@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -175,3 +177,65 @@ def test_reextract_reports_the_fields_that_differ(capsys, archive) -> None:
     assert code == 0
     assert out.splitlines() == [f"{line['id']}: title", "re-extracted 1 articles from WARC: 1 differ, 0 failed",
                                 "  title: 1"]
+
+
+def _encoded(coding: str, body: bytes) -> bytes:
+    """``body`` sent with ``Content-Encoding: coding`` (codings applied left to right)."""
+    import brotli
+    from backports import zstd
+
+    encoders = {"gzip": gzip.compress, "br": brotli.compress, "zstd": zstd.compress,
+                "deflate": zlib.compress}
+    for name in (c.strip() for c in coding.split(",")):
+        body = encoders[name](body)
+    return body
+
+
+def _archive_sent_with(tmp_path: Path, replica, coding: str, wire_body: bytes | None = None) -> tuple[SiteLayout, dict]:
+    """One article whose WARC response record holds the compressed bytes, as they came off the
+    wire, and whose line was extracted from the decoded page (what the crawl does)."""
+    profile = load_profile("houjie")
+    record = replica.ground_truth(ORIGIN)[0]
+    answer = replica.respond(record["url"].removeprefix(ORIGIN))
+    headers = [*[(k, v) for k, v in answer.headers.items() if k.lower() != "content-length"],
+               ("Content-Encoding", coding)]
+    layout = SiteLayout.of(tmp_path, "houjie")
+    site = SiteArchive.open(layout, RUN_ID, lambda: datetime(2026, 1, 1, tzinfo=UTC), ArchiveOptions(warc_info={}))
+    body = wire_body if wire_body is not None else _encoded(coding, answer.body)
+    ref = site.warc.write_exchange(record["url"], "GET", [], b"", 200, "OK", headers, body)
+    column = profile.column(record["column"])
+    page = FetchedPage(url=record["url"], site="houjie", column=column.id, column_name=column.name,
+                       template=column.template, status=200,
+                       headers={k.lower(): v for k, v in answer.headers.items()}, body=answer.body,
+                       fetched_at="2026-01-01T00:00:00Z", meta={"dgportal_warc": ref.to_dict()})
+    line = article_from_page(page, profile, RUN_ID).to_dict()
+    site.append(line)
+    site.close()
+    return layout, line
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd", "gzip", "deflate", "x-gzip", "gzip, br", "br, zstd"])
+def test_reextract_reads_every_coding_the_crawler_accepts(capsys, tmp_path: Path, replica, coding: str) -> None:
+    wire = None if coding != "x-gzip" else gzip.compress(
+        replica.respond(replica.ground_truth(ORIGIN)[0]["url"].removeprefix(ORIGIN)).body)
+    layout, line = _archive_sent_with(tmp_path, replica, coding, wire)
+    written = tmp_path / "again.jsonl"
+    code, out, _ = run(capsys, "reextract", str(layout.site_dir), "--write", str(written))
+    assert (code, out) == (0, "re-extracted 1 articles from WARC: 0 differ, 0 failed\n")
+    (again,) = [json.loads(x) for x in written.read_text(encoding="utf-8").splitlines()]
+    assert (again["title"], again["text"]) == (line["title"], line["text"])
+
+
+@pytest.mark.parametrize(("coding", "wire", "reason", "said"), [
+    ("compress", b"\x1f\x9d\x90some lzw bytes", "unknown", "content-encoding 'compress' is unknown"),
+    ("br", b"not brotli at all", "damaged", "br body is damaged"),
+])
+def test_reextract_counts_a_body_it_cannot_decode_instead_of_garbling_it(
+        capsys, tmp_path: Path, replica, coding: str, wire: bytes, reason: str, said: str) -> None:
+    layout, line = _archive_sent_with(tmp_path, replica, coding, wire)
+    code, out, _ = run(capsys, "reextract", str(layout.site_dir))
+    first, summary, by_reason = out.splitlines()
+    assert code == 1
+    assert first.startswith(f"{line['url']}: not decoded: {said}")
+    assert (summary, by_reason) == ("re-extracted 0 articles from WARC: 0 differ, 1 failed",
+                                    f"  failed, content-encoding {reason}: 1")

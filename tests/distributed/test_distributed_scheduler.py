@@ -95,6 +95,21 @@ def test_the_coordinator_queues_each_request_once_for_every_worker(coordinator, 
     assert len(coordinator) == 0
 
 
+def test_a_request_that_fails_to_be_queued_leaves_no_fingerprint_behind(coordinator, server):
+    """The coordinator killed between recording a fingerprint and queueing its request lost that
+    article for good (the restarted run filtered it as seen). Enqueueing is one step: here the
+    queue's key is made unwritable, and the fingerprint must not be recorded without the request."""
+    from redis.exceptions import ResponseError
+
+    server.set(KEYS.requests, b"not a sorted set")
+    with pytest.raises(ResponseError):
+        coordinator.enqueue_request(article(coordinator, 1))
+    assert server.scard(KEYS.dupefilter) == 0, "a fingerprint recorded for a request never queued"
+    server.delete(KEYS.requests)
+    assert coordinator.enqueue_request(article(coordinator, 1)), "the same request can come again"
+    assert server.zcard(KEYS.requests) == 1 and server.scard(KEYS.dupefilter) == 1
+
+
 def test_the_coordinator_hands_the_engine_only_results_in_the_order_they_came(coordinator, server):
     first, second = article(coordinator, 1), article(coordinator, 2)
     for request in (first, second):

@@ -224,7 +224,7 @@ def test_gbk_page_with_conflicting_declarations(houjie: SiteProfile) -> None:
         (b"", "empty response body"),
         (b"   \n", "empty response body"),
         (b"<html><body></body></html>", "no article text found (fallback extraction)"),
-        (b"\x00\x01\x02\xff\xfe", "no article text found (fallback extraction)"),
+        (b"\x00\x01\x02\xff\xfe", "binary content, not a text or HTML page (NUL bytes)"),
     ],
 )
 def test_nothing_extractable(houjie: SiteProfile, body: bytes, message: str) -> None:

@@ -78,3 +78,29 @@ def test_unknown_or_non_text_labels_are_ignored() -> None:
 )
 def test_canonical_charset(label: str, charset: str | None) -> None:
     assert canonical_charset(label) == charset
+
+
+@pytest.mark.parametrize("label", ["utf-32", "utf-32-be", "utf-16", "UTF-16LE"])
+def test_a_wide_charset_header_on_a_page_without_nul_bytes_is_overruled(label: str) -> None:
+    body = "<html><body><p>厚街镇召开会议</p></body></html>".encode()
+    decoded = decode_html(body, {"Content-Type": f"text/html; charset={label}"})
+    assert (decoded.charset, decoded.source, decoded.conflict) == ("utf-8", "sniff", True)
+    assert "厚街镇召开会议" in decoded.text and decoded.declared["header"] == label
+
+
+def test_a_page_really_in_utf16_is_still_read_as_declared() -> None:
+    body = "<html><body><p>厚街镇召开会议</p></body></html>".encode("utf-16-le")
+    decoded = decode_html(body, {"Content-Type": "text/html; charset=utf-16le"})
+    assert (decoded.charset, decoded.conflict) == ("utf-16-le", False)
+    assert "厚街镇召开会议" in decoded.text
+
+
+@pytest.mark.parametrize("body", [
+    b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00>\x00<title>x</title>",
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+])
+def test_binary_content_is_refused_not_decoded(body: bytes) -> None:
+    from dgportal_crawler.extract import ExtractionError
+
+    with pytest.raises(ExtractionError, match="binary content"):
+        decode_html(body)

@@ -164,3 +164,18 @@ def test_column_path_from_title(page_title: str, title: str, path: list[str]) ->
 )
 def test_clean_title(houjie: SiteProfile, title: str, clean: str, spam: int) -> None:
     assert _clean_title(title, title_strip_names(houjie, [])) == (clean, spam)
+
+
+@pytest.mark.parametrize(("written", "iso"), [
+    ("发布日期：1900-01-01 09:00", "1900-01-01T09:00:00+08:00"),  # local mean time era: +08:05:43
+    ("发布日期：1988-06-01 09:00", "1988-06-01T09:00:00+09:00"),  # China's summer time, as it was
+    ("发布日期：2023-02-27 10:14", "2023-02-27T10:14:00+08:00"),
+])
+def test_offsets_are_whole_minutes_in_every_era(written: str, iso: str) -> None:
+    import re
+
+    date = parse_date(line_key(written))
+    assert date is not None
+    value = date.iso("Asia/Shanghai")
+    assert value == iso
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}", value)  # the schema's pattern

@@ -131,3 +131,16 @@ def test_normalise_texts_matches_one_by_one_and_keeps_tabs() -> None:
         "透水步道\t320\t2023年2月",
         "近日，厚街镇",
     ]
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("\u202e厚街镇召开会议", "厚街镇召开会议"),  # right-to-left override
+    ("厚街\u2066镇\u2069召开\u200f会议", "厚街镇召开会议"),  # isolates, right-to-left mark
+    ("厚街镇\x07召开\x00会议\x1b", "厚街镇召开会议"),  # BEL, NUL, ESC
+    ("ASCII\x08 title\x7f", "ASCII title"),  # an ASCII text is cleaned too
+    ("厚街\u0085镇", "厚街镇"),  # a C1 control
+    ("a\tb\nc", "a b c"),  # tabs and line breaks are spaces
+])
+def test_bidi_and_control_characters_never_reach_a_stored_text(raw: str, clean: str) -> None:
+    assert normalise_text(raw) == clean
+    assert normalise_whitespace(raw) == clean

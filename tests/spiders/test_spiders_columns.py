@@ -154,3 +154,19 @@ def test_bad_arguments_through_scrapy_crawl_close_the_spider_with_one_error(capl
         asyncio.run(first())
     assert info.value.reason == "bad_arguments"
     assert "unknown column 'nosuch'; valid columns: hjyw (厚街要闻)" in caplog.text
+
+
+def test_a_challenge_in_place_of_a_list_page_fails_the_column_and_the_run():
+    from dgportal_crawler.outcome import ExitCode, decide
+    from tests.extract.extract_helpers import fixture_bytes
+
+    spider = make_spider()
+    column = spider.run.profile.column("czjs")
+    url = spider.run.profile.list_url(column)
+    response = HtmlResponse(url=url, body=fixture_bytes("hostile/challenge_rate_limit.html"),
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+    assert list(spider.parse_list(response, column=column, page=1)) == []
+    stats = spider.crawler.stats.get_stats()
+    assert stats["dgportal/column/czjs/list_failed"] == 1 and stats["dgportal/failed/list/not_a_list_page"] == 1
+    assert "dgportal/column/czjs/list_end" not in stats  # no proof the list ended
+    assert decide({**stats, "finish_reason": "finished"}, ["czjs"]).code == ExitCode.ATTENTION

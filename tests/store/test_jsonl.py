@@ -68,3 +68,37 @@ def test_reading_reports_damaged_lines_and_goes_on(tmp_path: Path):
     assert list(iter_archive_lines(path, bad.append)) == [{"id": "a"}, {"id": "b"}]
     assert [b.line for b in bad] == [2, 3, 4]
     assert bad[1].problem == "not an object with an id"
+
+
+_FILE_TOO_LARGE_CHILD = """
+import errno, resource, signal, sys
+from pathlib import Path
+from dgportal_crawler.store.jsonl import JsonlArchive
+from dgportal_crawler.store.layout import SiteLayout
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+lines = JsonlArchive(SiteLayout(Path(sys.argv[1])))
+month = "2024-01-01T00:00:00+08:00"
+lines.append({"id": "a", "published_at": month, "text": "x" * 100})
+try:
+    lines.append({"id": "b", "published_at": month, "text": "y" * 64 * 1024})
+except OSError as exc:
+    print(errno.errorcode[exc.errno])
+lines.append({"id": "c", "published_at": month, "text": "z" * 100})
+lines.close()
+"""
+
+
+def test_a_line_that_does_not_fit_leaves_no_half_line_behind(tmp_path: Path) -> None:
+    """A real EFBIG mid-line (a child's file size limit): the part that reached the file is
+    cut, and the next line follows the last complete one."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _FILE_TOO_LARGE_CHILD, str(tmp_path / "houjie")],
+                          capture_output=True, text=True, timeout=60, cwd=root)
+    assert (done.returncode, done.stdout) == (0, "EFBIG\n"), done.stderr
+    (path,) = (tmp_path / "houjie" / "articles").rglob("*.jsonl")
+    assert [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()] == ["a", "c"]

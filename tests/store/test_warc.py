@@ -255,3 +255,43 @@ def test_failed_write_leaves_the_file_and_continues_in_a_new_one(
         third = write(archive, 3)
     assert (first.file, third.file) == ("warc/run1-00001.warc.gz", "warc/run1-00002.warc.gz")
     assert read_record(tmp_path, third)[2] == BODY.format(n=3).encode()
+
+
+_FILE_TOO_LARGE_CHILD = """
+import errno, random, resource, signal, sys
+from pathlib import Path
+from dgportal_crawler.store.warc import WarcArchive
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG as an error, not a killed process
+resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+warc = WarcArchive(Path(sys.argv[1]), "run1", software="test", info={}, fsync=False)
+def exchange(n, size):
+    return warc.write_exchange(f"http://127.0.0.1/{n}.html", "GET", [], b"", 200, "OK", [],
+                              random.Random(n).randbytes(size))  # gzip cannot shrink it
+print("small", exchange(1, 100).file)
+try:
+    exchange(2, 200 * 1024)
+except OSError as exc:
+    print("big", errno.errorcode[exc.errno])
+for n in (3, 4):
+    print("small", exchange(n, 100).file)
+warc.close()
+"""
+
+
+def test_after_a_file_too_large_error_the_writer_starts_a_fresh_file(tmp_path: Path) -> None:
+    """A real EFBIG (the file size limit of a child process): the exchange that hit it fails,
+    the ones after it are written to the next file, and every complete record reads back."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _FILE_TOO_LARGE_CHILD, str(tmp_path / "warc")],
+                          capture_output=True, text=True, timeout=60, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["small warc/run1-00001.warc.gz", "big EFBIG",
+                                        "small warc/run1-00002.warc.gz", "small warc/run1-00002.warc.gz"]
+    torn: list[TornRecord] = []
+    urls = [url for _, url, *_ in iter_responses(tmp_path / "warc", on_torn=torn.append)]
+    assert urls == ["http://127.0.0.1/1.html", "http://127.0.0.1/3.html", "http://127.0.0.1/4.html"]
+    assert [t.file for t in torn] == ["warc/run1-00001.warc.gz"]  # the failed write's tail, nothing else

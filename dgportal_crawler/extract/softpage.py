@@ -1,0 +1,29 @@
+"""Pages a site serves in place of an article without an error status: its home page (or a
+column list) after an on-site redirect, and "page not found" pages answered with 200.
+
+Decided by the page and where the redirect went, never by one URL literal: a home page is a
+page titled with the site's own name, made of dated list lines, at one of the site's own list
+addresses; a not-found page says so in its title or text and is short and undated.
+"""
+
+from __future__ import annotations
+
+from dgportal_crawler.extract.signals import SHAPE, SignalTable, in_text, words
+
+NOT_FOUND = words(r"\b404\b|页面不存在|頁面不存在|页面未找到|頁面未找到|找不到(?:该|您要|您访问的)?页面"
+                  r"|页面已(?:被)?删除|信息已(?:被)?删除|不存在或已(?:被)?删除|not found|无法找到")
+
+HOME_PAGE: SignalTable = {
+    "site_title": (lambda f: f.site_title, 2),
+    "list_lines": (lambda f: f.dated_lines() >= 5, 2),
+    "site_address": (lambda f: f.site_page, 2),
+    "redirected_away": (lambda f: f.redirected and not f.article_url, 1),
+    "no_date": SHAPE["no_date"],
+    "dated": SHAPE["dated"],
+}
+
+NOT_FOUND_PAGE: SignalTable = {
+    "not_found_words": (in_text(NOT_FOUND), 2),
+    "redirected_away": (lambda f: f.redirected and not f.article_url, 1),
+    **SHAPE,
+}
