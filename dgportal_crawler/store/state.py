@@ -18,60 +18,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
 
+from dgportal_crawler.store.state_schema import (
+    COLUMNS,
+    REBUILD_HINT,
+    ArticleState,
+    StateError,
+    open_state_db,
+)
+
+__all__ = ["REBUILD_HINT", "ArticleState", "Change", "ChangeKind", "StateError", "StateStore"]
+
 ChangeKind = Literal["new", "updated", "unchanged"]
-
-REBUILD_HINT = (
-    "The state is only a cache of the archive: run `dgportal rebuild-state` for this site "
-    "to rebuild it from the JSONL lines (the damaged file is kept as state.sqlite.bak)."
-)
-
-_COLUMNS = (
-    "id", "url", "first_seen", "last_seen", "text_sha256", "revision", "etag",
-    "last_modified", "last_status", "published_at", "withdrawn_at", "withdrawn_location",
-)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    text_sha256 TEXT,
-    revision INTEGER NOT NULL,
-    etag TEXT,
-    last_modified TEXT,
-    last_status INTEGER,
-    published_at TEXT,
-    withdrawn_at TEXT,
-    withdrawn_location TEXT
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
-CREATE TABLE IF NOT EXISTS coverage (
-    column_id TEXT PRIMARY KEY,
-    complete_back_to TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-) WITHOUT ROWID;
-"""
-
-
-class StateError(Exception):
-    """The state file cannot be used; the message says how to recover."""
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleState:
-    id: str
-    url: str
-    first_seen: str
-    last_seen: str
-    text_sha256: str | None
-    revision: int
-    etag: str | None
-    last_modified: str | None
-    last_status: int | None
-    published_at: str | None
-    withdrawn_at: str | None
-    withdrawn_location: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,31 +54,11 @@ class StateStore:
         self.path = Path(path)
         self.commit_every = commit_every
         self._pending = 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # isolation_level=None: we issue BEGIN/COMMIT ourselves to batch writes.
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StateError(f"cannot open state file {self.path}: {exc}. {REBUILD_HINT}") from exc
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL is safe in WAL mode against process crashes; the archive covers the rest.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._check_columns()
-            # A state that cannot be written would fail at every article (and, unrecorded,
-            # make the next run write them again): find out now.
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM coverage WHERE column_id = ''")  # a write, undone
-            self._db.execute("ROLLBACK")
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise StateError(
-                f"{self.path} is not a usable state database ({exc}). {REBUILD_HINT}") from exc
+        self._db = open_state_db(self.path)
 
     def get(self, article_id: str) -> ArticleState | None:
         row = self._db.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE id = ?", (article_id,)).fetchone()
+            f"SELECT {', '.join(COLUMNS)} FROM articles WHERE id = ?", (article_id,)).fetchone()
         return ArticleState(*row) if row else None
 
     def classify(self, article_id: str, text_sha256: str) -> Change:
@@ -229,7 +166,7 @@ class StateStore:
 
     def iter_states(self) -> Iterator[ArticleState]:
         """Every row, in id order (the incremental crawl re-checks the ones not listed)."""
-        query = f"SELECT {', '.join(_COLUMNS)} FROM articles ORDER BY id"
+        query = f"SELECT {', '.join(COLUMNS)} FROM articles ORDER BY id"
         for row in self._db.execute(query).fetchall():
             yield ArticleState(*row)
 
@@ -289,12 +226,6 @@ class StateStore:
         if self.get(article_id) is None:
             raise KeyError(f"no state for article {article_id!r}")
         self._write(sql, params)
-
-    def _check_columns(self) -> None:
-        found = tuple(row[1] for row in self._db.execute("PRAGMA table_info(articles)"))
-        if found != _COLUMNS:
-            raise sqlite3.DatabaseError(f"unexpected articles table columns {found}")
-
 
 def _iso(moment: str | datetime) -> str:
     return moment.isoformat() if isinstance(moment, datetime) else moment
