@@ -10,6 +10,8 @@ import json
 import sys
 import zlib
 from collections import Counter
+from collections.abc import Iterator
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ from dgportal_crawler.commands import CommandError, locked
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
+from dgportal_crawler.parallel import ordered_map, usable_cpus
+from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.store.events import EventLog, iter_events, replay_withdrawals
 from dgportal_crawler.store.jsonl import BadLine, JsonlArchive, encode_line
 from dgportal_crawler.store.layout import SiteLayout, site_layouts
@@ -114,6 +118,34 @@ def _latest_lines(layout: SiteLayout, bad: list[BadLine]) -> dict[str, dict[str,
     return latest
 
 
+#: One capture to re-extract: (article id, url, status, response headers, body as stored).
+Capture = tuple[str, str, int, dict[str, str], bytes]
+
+
+def _captures(layout: SiteLayout, profile: SiteProfile,
+              latest: dict[str, dict[str, Any]]) -> Iterator[Capture]:
+    """The WARC responses the latest lines were extracted from, in WARC order."""
+    for ref, url, status, headers, body in iter_responses(layout.warc_dir):
+        if url is None or status != 200:
+            continue
+        article_id = profile.article_id(url)
+        old = latest.get(article_id)
+        if old is None or old.get("warc") != ref.to_dict():
+            continue  # not the capture this line was extracted from
+        yield article_id, url, status, headers, body
+
+
+def _reextract_one(profile: SiteProfile, capture: Capture) -> tuple[str, dict[str, Any] | str]:
+    """(article id, the new line as a dict, or the failure message); runs in a pool worker."""
+    article_id, url, status, headers, body = capture
+    try:
+        page = FetchedPage.saved(profile, url, _decoded_body(headers, body), status=status,
+                                 headers=headers)
+        return article_id, article_from_page(page, profile, run_id=None).to_dict()
+    except (ExtractionError, OSError, zlib.error) as exc:  # OSError: a bad gzip body
+        return article_id, f"{url}: extraction failed: {exc}"
+
+
 def reextract(args: argparse.Namespace) -> int:
     layout = site_folder(args.folder)
     profile = profile_or_error(args.profile or layout.site)
@@ -121,26 +153,19 @@ def reextract(args: argparse.Namespace) -> int:
     latest = _latest_lines(layout, bad)
     changed: Counter[str] = Counter()
     compared = differing = failed = 0
+    jobs = args.jobs or usable_cpus()
     with contextlib.ExitStack() as stack:
         try:
             out = stack.enter_context(Path(args.write).open("wb")) if args.write else None
         except OSError as exc:
             raise CommandError(f"--write {args.write}: {exc.strerror or exc}") from None
-        for ref, url, status, headers, body in iter_responses(layout.warc_dir):
-            if url is None or status != 200:
-                continue
-            article_id = profile.article_id(url)
-            old = latest.get(article_id)
-            if old is None or old.get("warc") != ref.to_dict():
-                continue  # not the capture this line was extracted from
-            try:
-                page = FetchedPage.saved(profile, url, _decoded_body(headers, body), status=status,
-                                         headers=headers)
-                new = article_from_page(page, profile, run_id=None).to_dict()
-            except (ExtractionError, OSError, zlib.error) as exc:  # OSError: a bad gzip body
+        results = ordered_map(partial(_reextract_one, profile), _captures(layout, profile, latest), jobs)
+        for article_id, new in results:
+            if isinstance(new, str):
                 failed += 1
-                print(f"{url}: extraction failed: {exc}")
+                print(new)
                 continue
+            old = latest[article_id]
             compared += 1
             fields = [f for f in EXTRACTED_FIELDS if new[f] != old[f]]
             changed.update(fields)
