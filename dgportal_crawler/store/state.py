@@ -29,6 +29,7 @@ from dgportal_crawler.store.state_schema import (
 __all__ = ["REBUILD_HINT", "ArticleState", "Change", "ChangeKind", "StateError", "StateStore"]
 
 ChangeKind = Literal["new", "updated", "unchanged"]
+_SELECT_ONE = f"SELECT {', '.join(COLUMNS)} FROM articles WHERE id = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +58,7 @@ class StateStore:
         self._db = open_state_db(self.path)
 
     def get(self, article_id: str) -> ArticleState | None:
-        row = self._db.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._db.execute(_SELECT_ONE, (article_id,)).fetchone()
         return ArticleState(*row) if row else None
 
     def classify(self, article_id: str, text_sha256: str) -> Change:
@@ -90,19 +90,16 @@ class StateStore:
     ) -> None:
         """Write a successful fetch (of revision ``revision``): the article is present."""
         seen = _iso(seen_at)
-        if self.get(article_id) is None:
-            self._write(
-                "INSERT INTO articles (id, url, first_seen, last_seen, text_sha256, revision,"
-                " etag, last_modified, last_status, published_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (article_id, url, seen, seen, text_sha256, revision, etag, last_modified, status,
-                 published_at))
-            return
+        # One statement, no lookup first: a new id is inserted, a known one keeps first_seen.
         self._write(
-            "UPDATE articles SET url = ?, last_seen = ?, text_sha256 = ?, revision = ?, etag = ?,"
-            " last_modified = ?, last_status = ?, published_at = ?, withdrawn_at = NULL,"
-            " withdrawn_location = NULL WHERE id = ?",
-            (url, seen, text_sha256, revision, etag, last_modified, status, published_at,
-             article_id))
+            "INSERT INTO articles (id, url, first_seen, last_seen, text_sha256, revision, etag,"
+            " last_modified, last_status, published_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(id) DO UPDATE SET url = excluded.url, last_seen = excluded.last_seen,"
+            " text_sha256 = excluded.text_sha256, revision = excluded.revision, etag = excluded.etag,"
+            " last_modified = excluded.last_modified, last_status = excluded.last_status,"
+            " published_at = excluded.published_at, withdrawn_at = NULL, withdrawn_location = NULL",
+            (article_id, url, seen, seen, text_sha256, revision, etag, last_modified, status,
+             published_at))
 
     def record_not_modified(self, article_id: str, seen_at: str | datetime,
                             status: int = 304) -> None:
@@ -214,18 +211,20 @@ class StateStore:
                  tb: TracebackType | None) -> None:
         self.close()
 
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+    def _write(self, sql: str, params: tuple[Any, ...]) -> int:
+        """Run one write in the current batch; returns the number of rows it changed."""
         if not self._db.in_transaction:
             self._db.execute("BEGIN")
-        self._db.execute(sql, params)
+        changed = self._db.execute(sql, params).rowcount
         self._pending += 1
         if self._pending >= self.commit_every:
             self.commit()
+        return changed
 
     def _update_known(self, article_id: str, sql: str, params: tuple[Any, ...]) -> None:
-        if self.get(article_id) is None:
+        # The UPDATE's own row count says whether the id was known: no lookup first.
+        if self._write(sql, params) == 0:
             raise KeyError(f"no state for article {article_id!r}")
-        self._write(sql, params)
 
 def _iso(moment: str | datetime) -> str:
     return moment.isoformat() if isinstance(moment, datetime) else moment
