@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "DGPORTAL_LOCK_HELD": False,  # the caller (dgportal crawl) already holds the archive's lock
     "DGPORTAL_ATTACHMENTS": False,  # also fetch attachments (pdf, doc …) so the WARC keeps them
     "DGPORTAL_STATE_COMMIT_EVERY": 100,  # state writes per sqlite commit
+    "DGPORTAL_GC_THRESHOLD": 20_000,  # dgportal crawl: allocations between young GC runs; 0 = Python's
     "DGPORTAL_MAX_TEXT_CHARS": 1_000_000,  # longer texts are not stored (counted as failed/invalid)
     "DGPORTAL_MAX_LIST_PAGES": 1000,  # list pages read per column and run: a trap's endless 下一页 ends
     "DGPORTAL_KEEP_RUNS": 90,  # run logs kept in runs/ (older ones are deleted; reports stay)

@@ -29,6 +29,7 @@ from dgportal_crawler.clock import clock_from_settings
 from dgportal_crawler.commands import CommandError, TryLater, locked
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.crawlplan import CrawlArgumentError, CrawlPlan, make_plan
+from dgportal_crawler.gctune import gc_threshold
 from dgportal_crawler.outcome import ExitCode, decide, watch_signals
 from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.runcontext import new_run_id
@@ -258,7 +259,8 @@ def run_crawler(settings: Settings, profile: SiteProfile, args: argparse.Namespa
         crawler = process.create_crawler(spider_class_for(profile.name))
         watch_signals(process, crawler)
         process.crawl(crawler, columns=args.columns, since=args.since, until=args.until)
-        process.start()
+        with gc_threshold(config.get_int(settings, "DGPORTAL_GC_THRESHOLD")):
+            process.start()
     finally:
         logging.getLogger().removeHandler(console)
     print(f"log: {settings['LOG_FILE']}", file=sys.stderr)
