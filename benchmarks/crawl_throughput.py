@@ -92,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<34} {run.requests:8d} {run.seconds:8.2f} {rate:8.1f} "
               f"{rate / (bare.requests / bare.seconds):7.2f} {run.cpu:7.2f} {run.rss_mib:9.1f} "
               f"{run.rss_mib / bare.rss_mib:7.2f}")
+    per_cpu = (ours.requests / ours.cpu) / (bare.requests / bare.cpu)
+    print(f"full crawl per CPU second: {per_cpu:.2f}× the bare spider's pages (the wall-clock ratio above is "
+          "bounded by the replica, which shares the machine's cores)")
     beyond = again.cpu - bare.cpu / bare.requests * again.requests
     print(f"incremental run: {again.cpu:.2f} CPU s for {again.requests} requests; "
           f"{beyond:.2f} CPU s beyond what the bare spider spends on as many requests")
