@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     with ReplicaServer(articles=args.articles) as server, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "archive"
         crawl = [sys.executable, "-m", "dgportal_crawler", "crawl", "houjie", "--base-url", server.base_url,
-                 "--out", str(out), "--progress", "off", "--quiet"]
+                 "--out", str(out), "--progress", "off", "--quiet",
+                 # 100,000 articles make columns of ~1,100 list pages: past the default budget.
+                 "-s", f"DGPORTAL_MAX_LIST_PAGES={max(1000, args.articles)}"]
         for _ in range(1 if args.memory_only else args.rounds):
             if not args.memory_only:
                 bare_runs.append(timed([sys.executable, str(HERE / "bare_spider.py"), server.base_url], server))
