@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from dgportal_crawler import __version__
 from dgportal_crawler.commands import CommandError
+from dgportal_crawler.parallel import jobs_argument
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -115,7 +116,14 @@ def _add_clean(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--site", help="site profile (default: the one holding each URL; houjie for files)")
     p.add_argument("--contact", help="e-mail or URL for the User-Agent (or DGPORTAL_CONTACT)")
     p.add_argument("--warc", metavar="FILE", help="append the fetched exchanges to this WARC file")
+    _add_jobs(p)
     p.set_defaults(handler=_lazy("dgportal_crawler.commands.clean", "clean"))
+
+
+def _add_jobs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=jobs_argument, metavar="N",
+                   help="processes extracting at once (default: every usable CPU); the output "
+                   "is the same, in the same order, whatever N")
 
 
 def _add_archive_tools(sub: argparse._SubParsersAction) -> None:
@@ -137,6 +145,7 @@ def _add_archive_tools(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--profile", help="site profile (default: the folder's name)")
     p.add_argument("--show", type=int, default=10, metavar="N", help="list N differing articles")
     p.add_argument("--write", metavar="FILE", help="write the re-extracted lines to FILE")
+    _add_jobs(p)
     p.set_defaults(handler=_lazy(tools, "reextract"))
 
 

@@ -33,10 +33,11 @@ DEFAULTS: dict[str, Any] = {
     "DGPORTAL_LOCK_HELD": False,  # the caller (dgportal crawl) already holds the archive's lock
     "DGPORTAL_ATTACHMENTS": False,  # also fetch attachments (pdf, doc …) so the WARC keeps them
     "DGPORTAL_STATE_COMMIT_EVERY": 100,  # state writes per sqlite commit
-    "DGPORTAL_MAX_TEXT_CHARS": 1_000_000,
+    "DGPORTAL_GC_THRESHOLD": 20_000,  # dgportal crawl: allocations between young GC runs; 0 = Python's
+    "DGPORTAL_MAX_TEXT_CHARS": 1_000_000,  # longer texts are not stored (counted as failed/invalid)
     # Bytes a list or article page may have (decoded), below DOWNLOAD_MAXSIZE (which attachments
     # keep): an endless or bombed answer is cut here, so several at once stay affordable.
-    "DGPORTAL_PAGE_MAX_BYTES": 12 * 2**20,  # longer texts are not stored (counted as failed/invalid)
+    "DGPORTAL_PAGE_MAX_BYTES": 12 * 2**20,
     "DGPORTAL_CHALLENGE_THRESHOLD": 3,  # signal score of a captcha/WAF/rate-limit page (validate.py)
     "DGPORTAL_SOFT_PAGE_THRESHOLD": 3,  # signal score of a home or not-found page at an article URL
     "DGPORTAL_MAX_LIST_PAGES": 1000,  # list pages read per column and run: a trap's endless 下一页 ends

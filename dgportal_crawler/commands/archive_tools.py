@@ -8,6 +8,8 @@ import contextlib
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ from dgportal_crawler.commands import CommandError, locked
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
+from dgportal_crawler.parallel import ordered_map, usable_cpus
+from dgportal_crawler.profile import SiteProfile
 from dgportal_crawler.store.content_encoding import ContentEncodingError, decode_body, header_value
 from dgportal_crawler.store.events import EventLog, iter_events, replay_withdrawals
 from dgportal_crawler.store.jsonl import BadLine, JsonlArchive, encode_line
@@ -103,6 +107,39 @@ def _latest_lines(layout: SiteLayout, bad: list[BadLine]) -> dict[str, dict[str,
     return latest
 
 
+#: One capture to re-extract: (article id, url, status, response headers, body as stored).
+Capture = tuple[str, str, int, dict[str, str], bytes]
+
+
+def _captures(layout: SiteLayout, profile: SiteProfile,
+              latest: dict[str, dict[str, Any]]) -> Iterator[Capture]:
+    """The WARC responses the latest lines were extracted from, in WARC order."""
+    for ref, url, status, headers, body in iter_responses(layout.warc_dir):
+        if url is None or status != 200:
+            continue
+        article_id = profile.article_id(url)
+        old = latest.get(article_id)
+        if old is None or old.get("warc") != ref.to_dict():
+            continue  # not the capture this line was extracted from
+        yield article_id, url, status, headers, body
+
+
+def _reextract_one(profile: SiteProfile, capture: Capture) -> tuple[str, dict[str, Any] | str, str | None]:
+    """(article id, the new line as a dict or the failure message, the content-encoding reason
+    when the body could not be decoded); runs in a pool worker."""
+    article_id, url, status, headers, body = capture
+    try:
+        # WARC keeps the body as it came off the wire: undo its Content-Encoding first.
+        decoded = decode_body(header_value(headers), body)
+    except ContentEncodingError as exc:
+        return article_id, f"{url}: not decoded: {exc}", exc.reason
+    try:
+        page = FetchedPage.saved(profile, url, decoded, status=status, headers=headers)
+        return article_id, article_from_page(page, profile, run_id=None).to_dict(), None
+    except ExtractionError as exc:
+        return article_id, f"{url}: extraction failed: {exc}", None
+
+
 def reextract(args: argparse.Namespace) -> int:
     layout = site_folder(args.folder)
     profile = profile_or_error(args.profile or layout.site)
@@ -111,33 +148,21 @@ def reextract(args: argparse.Namespace) -> int:
     changed: Counter[str] = Counter()
     undecodable: Counter[str] = Counter()  # by ContentEncodingError.reason
     compared = differing = failed = 0
+    jobs = args.jobs or usable_cpus()
     with contextlib.ExitStack() as stack:
         try:
             out = stack.enter_context(Path(args.write).open("wb")) if args.write else None
         except OSError as exc:
             raise CommandError(f"--write {args.write}: {exc.strerror or exc}") from None
-        for ref, url, status, headers, body in iter_responses(layout.warc_dir):
-            if url is None or status != 200:
-                continue
-            article_id = profile.article_id(url)
-            old = latest.get(article_id)
-            if old is None or old.get("warc") != ref.to_dict():
-                continue  # not the capture this line was extracted from
-            try:
-                # WARC keeps the body as it came off the wire: undo its Content-Encoding first.
-                decoded = decode_body(header_value(headers), body)
-            except ContentEncodingError as exc:
+        results = ordered_map(partial(_reextract_one, profile), _captures(layout, profile, latest), jobs)
+        for article_id, new, undecoded in results:
+            if isinstance(new, str):
+                if undecoded:
+                    undecodable[undecoded] += 1
                 failed += 1
-                undecodable[exc.reason] += 1
-                print(f"{url}: not decoded: {exc}")
+                print(new)
                 continue
-            try:
-                page = FetchedPage.saved(profile, url, decoded, status=status, headers=headers)
-                new = article_from_page(page, profile, run_id=None).to_dict()
-            except ExtractionError as exc:
-                failed += 1
-                print(f"{url}: extraction failed: {exc}")
-                continue
+            old = latest[article_id]
             compared += 1
             fields = [f for f in EXTRACTED_FIELDS if new[f] != old[f]]
             changed.update(fields)

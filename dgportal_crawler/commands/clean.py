@@ -21,8 +21,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -36,6 +37,7 @@ from dgportal_crawler.commands import CommandError
 from dgportal_crawler.commands.profiles import profile_or_error
 from dgportal_crawler.extract import ExtractionError
 from dgportal_crawler.pages import FetchedPage
+from dgportal_crawler.parallel import ordered_map, usable_cpus
 from dgportal_crawler.profile import ProfileError, SiteProfile, builtin_sites
 from dgportal_crawler.robots import rules_to_obey
 from dgportal_crawler.store.content_encoding import (
@@ -222,6 +224,40 @@ def _read_files(names: list[str]) -> dict[str, bytes]:
     return contents
 
 
+#: What cleaning one argument gave: the archive line, or the reason it was skipped.
+Outcome = tuple[bytes, None] | tuple[None, str]
+
+
+def _clean_saved(args: argparse.Namespace, profile: SiteProfile, item: tuple[str, bytes]) -> Outcome:
+    """One saved file; runs in a pool worker when files are cleaned in bulk."""
+    name, data = item
+    try:
+        return clean_file(Path(name), data, args, profile), None
+    except Skip as exc:
+        return None, str(exc)
+
+
+def _outcomes(args: argparse.Namespace, urls: list[str], contents: dict[str, bytes],
+              profile: SiteProfile, warc: BinaryIO | None) -> Iterator[Outcome]:
+    """One outcome per argument, in argument order. Saved files are extracted on ``--jobs``
+    processes; live pages are fetched one by one here (politeness paces them anyway)."""
+    if not urls:
+        items = [(name, contents[name]) for name in args.files]
+        # Only what a saved file needs crosses to the workers (args also holds the handler).
+        options = argparse.Namespace(format=args.format, url=args.url)
+        yield from ordered_map(partial(_clean_saved, options, profile), items, args.jobs or usable_cpus())
+        return
+    fetcher = Fetcher(user_agent(args.contact or os.environ.get("DGPORTAL_CONTACT", "")))
+    for arg in args.files:
+        if arg not in urls:
+            yield _clean_saved(args, profile, (arg, contents[arg]))
+            continue
+        try:
+            yield clean_url(arg, args, fetcher, warc), None
+        except Skip as exc:
+            yield None, str(exc)
+
+
 def clean(args: argparse.Namespace) -> int:
     urls = [a for a in args.files if a.startswith(URL_SCHEMES)]
     if args.url and (urls or len(args.files) > 1):
@@ -230,22 +266,15 @@ def clean(args: argparse.Namespace) -> int:
     if args.url:
         profile_or_error(args.site or DEFAULT_SITE, args.url, option="--url")  # as --base-url
     contents = _read_files([a for a in args.files if a not in urls])
-    fetcher = Fetcher(user_agent(args.contact or os.environ.get("DGPORTAL_CONTACT", "")))
     failed = 0
     out = sys.stdout.buffer
     with contextlib.ExitStack() as stack:
         warc = stack.enter_context(Path(args.warc).open("ab")) if args.warc and urls else None
-        for arg in args.files:
-            try:
-                if arg in urls:
-                    line = clean_url(arg, args, fetcher, warc)
-                else:
-                    line = clean_file(Path(arg), contents[arg], args, profile)
-            except Skip as exc:
+        for arg, (line, skipped) in zip(args.files, _outcomes(args, urls, contents, profile, warc), strict=True):
+            if line is None:
                 failed += 1
-                print(f"dgportal clean: {arg}: {exc}", file=sys.stderr)
+                print(f"dgportal clean: {arg}: {skipped}", file=sys.stderr)
                 continue
             out.write(line)
             out.flush()
     return 1 if failed else 0
-

@@ -3,8 +3,7 @@
 It reads list pages (through :func:`dgportal_crawler.extract.parse_list_page`, so it never
 parses a field itself), follows next-page links until the list reaches dates before
 ``since``, and hands every article page on as a :class:`~dgportal_crawler.pages.FetchedPage`
-for the extraction pipeline. It builds the run context (:class:`CrawlRun`) that every other
-component reads.
+for the extraction pipeline. It builds the run context (:class:`CrawlRun`) others read.
 """
 
 from __future__ import annotations

@@ -18,60 +18,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
 
+from dgportal_crawler.store.state_schema import (
+    COLUMNS,
+    REBUILD_HINT,
+    ArticleState,
+    StateError,
+    open_state_db,
+)
+
+__all__ = ["REBUILD_HINT", "ArticleState", "Change", "ChangeKind", "StateError", "StateStore"]
+
 ChangeKind = Literal["new", "updated", "unchanged"]
-
-REBUILD_HINT = (
-    "The state is only a cache of the archive: run `dgportal rebuild-state` for this site "
-    "to rebuild it from the JSONL lines (the damaged file is kept as state.sqlite.bak)."
-)
-
-_COLUMNS = (
-    "id", "url", "first_seen", "last_seen", "text_sha256", "revision", "etag",
-    "last_modified", "last_status", "published_at", "withdrawn_at", "withdrawn_location",
-)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL,
-    text_sha256 TEXT,
-    revision INTEGER NOT NULL,
-    etag TEXT,
-    last_modified TEXT,
-    last_status INTEGER,
-    published_at TEXT,
-    withdrawn_at TEXT,
-    withdrawn_location TEXT
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
-CREATE TABLE IF NOT EXISTS coverage (
-    column_id TEXT PRIMARY KEY,
-    complete_back_to TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-) WITHOUT ROWID;
-"""
-
-
-class StateError(Exception):
-    """The state file cannot be used; the message says how to recover."""
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleState:
-    id: str
-    url: str
-    first_seen: str
-    last_seen: str
-    text_sha256: str | None
-    revision: int
-    etag: str | None
-    last_modified: str | None
-    last_status: int | None
-    published_at: str | None
-    withdrawn_at: str | None
-    withdrawn_location: str | None
+_SELECT_ONE = f"SELECT {', '.join(COLUMNS)} FROM articles WHERE id = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,31 +55,10 @@ class StateStore:
         self.path = Path(path)
         self.commit_every = commit_every
         self._pending = 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # isolation_level=None: we issue BEGIN/COMMIT ourselves to batch writes.
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StateError(f"cannot open state file {self.path}: {exc}. {REBUILD_HINT}") from exc
-        try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL is safe in WAL mode against process crashes; the archive covers the rest.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._check_columns()
-            # A state that cannot be written would fail at every article (and, unrecorded,
-            # make the next run write them again): find out now.
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM coverage WHERE column_id = ''")  # a write, undone
-            self._db.execute("ROLLBACK")
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
-            raise StateError(
-                f"{self.path} is not a usable state database ({exc}). {REBUILD_HINT}") from exc
+        self._db = open_state_db(self.path)
 
     def get(self, article_id: str) -> ArticleState | None:
-        row = self._db.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._db.execute(_SELECT_ONE, (article_id,)).fetchone()
         return ArticleState(*row) if row else None
 
     def classify(self, article_id: str, text_sha256: str) -> Change:
@@ -153,19 +90,16 @@ class StateStore:
     ) -> None:
         """Write a successful fetch (of revision ``revision``): the article is present."""
         seen = _iso(seen_at)
-        if self.get(article_id) is None:
-            self._write(
-                "INSERT INTO articles (id, url, first_seen, last_seen, text_sha256, revision,"
-                " etag, last_modified, last_status, published_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (article_id, url, seen, seen, text_sha256, revision, etag, last_modified, status,
-                 published_at))
-            return
+        # One statement, no lookup first: a new id is inserted, a known one keeps first_seen.
         self._write(
-            "UPDATE articles SET url = ?, last_seen = ?, text_sha256 = ?, revision = ?, etag = ?,"
-            " last_modified = ?, last_status = ?, published_at = ?, withdrawn_at = NULL,"
-            " withdrawn_location = NULL WHERE id = ?",
-            (url, seen, text_sha256, revision, etag, last_modified, status, published_at,
-             article_id))
+            "INSERT INTO articles (id, url, first_seen, last_seen, text_sha256, revision, etag,"
+            " last_modified, last_status, published_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(id) DO UPDATE SET url = excluded.url, last_seen = excluded.last_seen,"
+            " text_sha256 = excluded.text_sha256, revision = excluded.revision, etag = excluded.etag,"
+            " last_modified = excluded.last_modified, last_status = excluded.last_status,"
+            " published_at = excluded.published_at, withdrawn_at = NULL, withdrawn_location = NULL",
+            (article_id, url, seen, seen, text_sha256, revision, etag, last_modified, status,
+             published_at))
 
     def record_not_modified(self, article_id: str, seen_at: str | datetime,
                             status: int = 304) -> None:
@@ -228,9 +162,13 @@ class StateStore:
         return changed
 
     def iter_states(self) -> Iterator[ArticleState]:
-        """Every row, in id order (the incremental crawl re-checks the ones not listed)."""
-        query = f"SELECT {', '.join(_COLUMNS)} FROM articles ORDER BY id"
-        for row in self._db.execute(query).fetchall():
+        """Every row, in id order (the incremental crawl re-checks the ones not listed).
+
+        Read from the cursor as the caller goes, not fetched whole: on an archive of 100,000
+        articles the whole table is ~70 MB of Python objects at the end of every run. So the
+        caller must not write to the state before it has finished iterating."""
+        query = f"SELECT {', '.join(COLUMNS)} FROM articles ORDER BY id"
+        for row in self._db.execute(query):
             yield ArticleState(*row)
 
     def seen_urls(self) -> set[str]:
@@ -277,24 +215,20 @@ class StateStore:
                  tb: TracebackType | None) -> None:
         self.close()
 
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+    def _write(self, sql: str, params: tuple[Any, ...]) -> int:
+        """Run one write in the current batch; returns the number of rows it changed."""
         if not self._db.in_transaction:
             self._db.execute("BEGIN")
-        self._db.execute(sql, params)
+        changed = self._db.execute(sql, params).rowcount
         self._pending += 1
         if self._pending >= self.commit_every:
             self.commit()
+        return changed
 
     def _update_known(self, article_id: str, sql: str, params: tuple[Any, ...]) -> None:
-        if self.get(article_id) is None:
+        # The UPDATE's own row count says whether the id was known: no lookup first.
+        if self._write(sql, params) == 0:
             raise KeyError(f"no state for article {article_id!r}")
-        self._write(sql, params)
-
-    def _check_columns(self) -> None:
-        found = tuple(row[1] for row in self._db.execute("PRAGMA table_info(articles)"))
-        if found != _COLUMNS:
-            raise sqlite3.DatabaseError(f"unexpected articles table columns {found}")
-
 
 def _iso(moment: str | datetime) -> str:
     return moment.isoformat() if isinstance(moment, datetime) else moment

@@ -170,3 +170,27 @@ def test_a_challenge_in_place_of_a_list_page_fails_the_column_and_the_run():
     assert stats["dgportal/column/czjs/list_failed"] == 1 and stats["dgportal/failed/list/not_a_list_page"] == 1
     assert "dgportal/column/czjs/list_end" not in stats  # no proof the list ended
     assert decide({**stats, "finish_reason": "finished"}, ["czjs"]).code == ExitCode.ATTENTION
+
+
+CALLBACKS = sorted(name for name in dir(HoujieSpider) if name.startswith("parse"))
+
+
+def test_the_callbacks_checked_below_include_the_routes():
+    assert {"parse", "parse_list", "parse_article"} <= set(CALLBACKS)
+    assert len(CALLBACKS) > 3  # the feed and disclosure-platform routes have callbacks of their own
+
+
+@pytest.mark.parametrize("name", CALLBACKS)
+def test_no_callback_is_a_generator_returning_a_value(name: str) -> None:
+    # The project turns off Scrapy's per-response check (WARN_ON_GENERATOR_RETURN_VALUE)
+    # because it costs 5% of a crawl; this is the same check, made once.
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    callback = getattr(HoujieSpider, name)
+    assert is_generator_with_return_value(callback) is False
+
+
+def test_the_per_response_generator_check_is_off_in_the_project_settings() -> None:
+    from dgportal_crawler import settings
+
+    assert settings.WARN_ON_GENERATOR_RETURN_VALUE is False
