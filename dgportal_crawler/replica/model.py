@@ -8,6 +8,8 @@ on request, from a seed derived from the article id (see ``content.py``).
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal, NamedTuple, get_args
@@ -206,3 +208,21 @@ def _choose_variants(
     for index in rest[n_degraded : n_degraded + round(count * max(0.0, min(redesign, 1.0)))]:
         variants[index] = "redesign"
     return variants, enc
+
+
+_PAGE = re.compile(r"^(index|list)(?:_([1-9][0-9]*))?\.(html|shtml)$")
+
+
+def list_page_number(rest: str, page_name: Callable[[int], str]) -> int | None:
+    """The list page a path names after its column folder ("" is page 1), or None when it names
+    none: only the column's own name for that page counts (``index_2.html`` is not ``list_2``)."""
+    if rest == "":
+        return 1
+    match = _PAGE.match(rest)
+    number = int(match.group(2) or 1) if match else 0
+    return number if match and page_name(number) == rest else None
+
+
+def page_count(entries: int) -> int:
+    """List pages of a column with ``entries`` articles (an empty column still has page 1)."""
+    return max(1, -(-entries // PAGE_SIZE))

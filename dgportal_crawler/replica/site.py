@@ -31,13 +31,14 @@ from .model import (
     ReplicaColumn,
     Variant,
     build_index,
+    list_page_number,
+    page_count,
 )
 from .render import CSS, ROBOTS, Esd, home_page, list_page
 from .render_article import Neighbours, article_page
 from .truth import ground_truth_record
 
 REDIRECT_HOST = "http://example.invalid"
-_PAGE = re.compile(r"^(index|list)(?:_([1-9][0-9]*))?\.(html|shtml)$")
 _POST = re.compile(r"^content/post_([0-9]{7,})\.html$")
 _IMG = re.compile(r"^/img/0/([0-9]+)/([0-9]+)\.jpg$")
 _ATTACHMENT = re.compile(r"^/attachment/0/([0-9]+)/([0-9]+)\.([a-z]+)$")
@@ -175,15 +176,11 @@ class Replica:
         post = _POST.match(rest)
         if post:
             return self._article_response(column, int(post.group(1)), headers)
-        page_match = _PAGE.match(rest)
-        if rest == "":
-            page_no = 1
-        elif page_match and col.page_name(int(page_match.group(2) or 1)) == rest:
-            page_no = int(page_match.group(2) or 1)
-        else:
+        page_no = list_page_number(rest, col.page_name)
+        if page_no is None:
             return _not_found()
         entries = self.column_entries(column)
-        last = max(1, -(-len(entries) // PAGE_SIZE))
+        last = page_count(len(entries))
         if page_no > last:
             return _not_found("list")
         chunk = entries[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]

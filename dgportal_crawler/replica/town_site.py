@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .content import build_article
-from .model import PAGE_SIZE
-from .site import _HTML, _PAGE, _POST, ReplicaResponse, _not_found, _redirect
+from .model import PAGE_SIZE, list_page_number, page_count
+from .site import _HTML, _POST, ReplicaResponse, _not_found, _redirect
 from .town_render import town_article_page, town_home_page, town_list_page
 from .towns import TownColumn, TownMeta, TownSpec, build_town_index
 from .truth import ground_truth_record
@@ -73,15 +73,11 @@ class TownReplica:
                 return _not_found("article")
             html = town_article_page(build_article(self.seed, meta))  # type: ignore[arg-type]
             return ReplicaResponse(200, {"Content-Type": _HTML}, html.encode("utf-8"), "article")
-        match = _PAGE.match(rest)
-        if rest == "":
-            page_no = 1
-        elif match and col.page_name(int(match.group(2) or 1)) == rest:
-            page_no = int(match.group(2) or 1)
-        else:
+        page_no = list_page_number(rest, col.page_name)
+        if page_no is None:
             return _not_found()
         entries = self.column_entries(column)
-        last = max(1, -(-len(entries) // PAGE_SIZE))
+        last = page_count(len(entries))
         if page_no > last:
             return _not_found("list")
         rows = [("./content/" + m.file_name, build_article(self.seed, m).title,  # type: ignore[arg-type]
