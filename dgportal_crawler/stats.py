@@ -67,6 +67,7 @@ ARTICLES_DISCOVERED = PREFIX + "articles_discovered"
 TORN_LINES_REPAIRED = PREFIX + "torn_lines_repaired"
 TORN_WARC_REPAIRED = PREFIX + "torn_warc_repaired"
 STATE_REPLAYED = PREFIX + "state_replayed"
+STATE_WRITE_FAILED = PREFIX + "state_write_failed"  # writes refused after the state failed
 COVERAGE_PREFIX = PREFIX + "coverage/"  # dgportal/coverage/<column>: "complete" | "partial since …"
 
 #: An article is done (for the progress bar) when one of these is counted for it.
