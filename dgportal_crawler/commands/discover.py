@@ -50,7 +50,7 @@ def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overri
     agent = user_agent(contact or os.environ.get("DGPORTAL_CONTACT", ""))
     catalogue = load_catalogue()
     found = discover(site, base_url, BudgetFetcher(agent, budget=budget, delay=delay), catalogue, known_feeds,
-                     gkmlpt)
+                     gkmlpt, config.get_int(settings, "DGPORTAL_FEED_MAX_DEPTH"))
     if found.problem:
         return found
     print_table(found)
@@ -102,7 +102,7 @@ def print_table(found: Discovery) -> None:
             rows.append(("-", c.link_text, "", c.url, "-", f"{c.kind}: {c.note}", "", ""))
     for f in found.feeds:
         if not f.column_url:
-            rows.append(("-", f"feed {f.feed}", "", "", str(f.feed), f"feed: {f.note}", str(f.entries), ""))
+            rows.append(("-", f"feed {f.feed}", f.parent, "", str(f.feed), f"feed: {f.note}", str(f.entries), ""))
     for row in rows:
         print("\t".join(row))
     print(f"{len(found.columns)} columns, {len(found.candidates) - len(found.columns)} other links, "

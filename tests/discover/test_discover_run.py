@@ -48,6 +48,28 @@ def test_a_platform_code_adds_one_candidate_per_category(replica_server) -> None
     assert platform == {"2941": ("list", "gkmlpt"), "2945": ("list", "gkmlpt"), "2950": ("list", "gkmlpt")}
 
 
+def test_a_child_feeds_folder_no_page_links_becomes_a_column_under_its_parent(replica_server) -> None:
+    # hj's home page loads feed 10280 (专题专栏): no articles, children 10282 (专题活动, in a
+    # folder no page links), 10283 (404), 10284 (empty) and itself; 10282 names 10280 again
+    # and 10285, which lists 专题活动's newest articles a second time
+    base = f"{replica_server.origin}/hj/"
+    found = _discover(base)
+    topics = next(c for c in found.columns if c.folder == base + "ztzl/zthd/")
+    assert (topics.name, topics.parent, topics.template, topics.feed) == ("专题活动", "专题专栏", "department", 10282)
+    assert not any("ztzl" in c.url for c in found.candidates if c is not topics)  # no link led there
+    read = {f.feed: (f.parent, f.note) for f in found.feeds}
+    assert read == {10271: ("", ""), 10275: ("", ""), 10280: ("", "a parent of 4 feeds"),
+                    10282: ("专题专栏", ""), 10283: ("专题专栏", "HTTP 404"), 10284: ("专题专栏", "empty"),
+                    10285: ("专题活动", "its articles are listed by feed 10282 too")}
+    assert [f.feed for f in found.feeds].count(10280) == 1  # the cycle read it once
+
+
+def test_child_feeds_are_not_read_below_the_depth(replica_server) -> None:
+    found = _discover(f"{replica_server.origin}/hj/", feed_depth=0)
+    assert {f.feed for f in found.feeds} == {10271, 10275, 10280}
+    assert not any("ztzl" in c.url for c in found.candidates)
+
+
 @pytest.mark.parametrize(("path", "problem"), [
     ("/nowhere/", "the home page answered HTTP 404"),
     ("/humen/search/", "robots.txt disallows the home page"),
