@@ -11,7 +11,7 @@ from pathlib import Path
 from scrapy.settings import Settings
 
 from dgportal_crawler import config
-from dgportal_crawler.addon import POLITE, user_agent
+from dgportal_crawler.addon import user_agent
 from dgportal_crawler.commands import CommandError, TryLater
 from dgportal_crawler.commands.crawl import check_settings, parse_overrides
 from dgportal_crawler.commands.sites import portal_or_error
@@ -46,7 +46,7 @@ def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overri
     settings = Settings()
     settings.setdict(overrides, priority="cmdline")
     budget = config.get_int(settings, "DGPORTAL_DISCOVER_MAX_REQUESTS")
-    delay = settings.getfloat("DOWNLOAD_DELAY") if "DOWNLOAD_DELAY" in overrides else POLITE["DOWNLOAD_DELAY"]
+    delay = politeness_delay(settings, overrides)
     agent = user_agent(contact or os.environ.get("DGPORTAL_CONTACT", ""))
     catalogue = load_catalogue()
     found = discover(site, base_url, BudgetFetcher(agent, budget=budget, delay=delay), catalogue, known_feeds,
@@ -64,6 +64,12 @@ def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overri
     if not found.columns:
         print(f"discover: no column list found under {base_url}", file=sys.stderr)
     return found
+
+
+def politeness_delay(settings: Settings, overrides: dict[str, str]) -> float | None:
+    """The user's ``-s DOWNLOAD_DELAY``, which holds on every host as in a crawl; None when
+    not given: the fetcher then waits as a crawl would (polite, none on loopback)."""
+    return settings.getfloat("DOWNLOAD_DELAY") if "DOWNLOAD_DELAY" in overrides else None
 
 
 def _target(args: argparse.Namespace) -> tuple[str, tuple[int, ...]]:
