@@ -23,6 +23,7 @@ META_REDIRECT_CHAIN = "dgportal_redirect_chain"  # the URLs an article's redirec
 META_LIST_CHAIN = "dgportal_list_chain"  # the list pages a column's next-page links went through
 META_FETCHED_AT = "dgportal_fetched_at"  # when the answer came off the wire
 META_WARC = "dgportal_warc"  # where the exchange was captured (a WarcRef dict)
+META_FEED_WALK = "dgportal_feed_walk"  # the next feed of a column's feed tree (or its list check): no paging
 
 # -- counters (the part after ``dgportal/`` or ``dgportal/column/<id>/``) -------------------
 # navigation

@@ -43,6 +43,7 @@ from dgportal_crawler.stats import (
     LIST_PAGES,
     LISTED,
     META_COLUMN,
+    META_FEED_WALK,
     META_KIND,
     OUT_OF_RANGE,
     column_key,
@@ -154,7 +155,7 @@ class FeedRoute:
             yield scrapy.Request(feed_url(self.run.profile.base_url, feed_id), callback=self.parse_child_feed,  # type: ignore[attr-defined]
                                  errback=self.child_feed_failed, dont_filter=True,
                                  cb_kwargs={"column": column, "walk": walk, "feed_id": feed_id, "level": level},
-                                 meta={META_KIND: "list", META_COLUMN: column.id})
+                                 meta={META_KIND: "list", META_COLUMN: column.id, META_FEED_WALK: True})
             return
         if walk.unread:
             logger.warning("column %s: %d child feeds of feed %s not read (%s); the column has what the "
@@ -167,7 +168,7 @@ class FeedRoute:
         if walk.own:  # one list page, to see whether the feed keeps up with the list
             yield scrapy.Request(self.run.profile.list_url(column), callback=self.compare_with_list,  # type: ignore[attr-defined]
                                  errback=self.comparison_failed, cb_kwargs={"column": column, "feed": walk.own},
-                                 meta={META_KIND: "list", META_COLUMN: column.id})
+                                 meta={META_KIND: "list", META_COLUMN: column.id, META_FEED_WALK: True})
 
     def _unread(self, column: Column, walk: FeedWalk, feed_id: int, reason: str) -> None:
         inc(self.crawler.stats, column_key(column.id, FEED_CHILD_UNREAD))  # type: ignore[attr-defined]

@@ -139,6 +139,8 @@ def test_the_walk_survives_the_trip_through_a_distributed_frontier(tmp_path) -> 
     first = spider.first_request(spider.run.profile.column("tzgg"))
     out = list(spider.parse_feed(response_of(first, feed([1, 2], [70, 71])), **first.cb_kwargs))
     [child] = [r for r in out if r.callback == spider.parse_child_feed]
+    # no next page: the incremental filter must not stop the walk on a page of known articles
+    assert (child.meta["dgportal_kind"], child.meta["dgportal_feed_walk"], child.dont_filter) == ("list", True, True)
     copy = request_from_dict(pickle.loads(pickle.dumps(child.to_dict(spider=spider))), spider=spider)
     after = list(spider.parse_child_feed(response_of(copy, feed([2, 3], [70])), **copy.cb_kwargs))
     assert articles(after) == [post(3)]
