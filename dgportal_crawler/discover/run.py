@@ -167,6 +167,7 @@ def _attach(found: Discovery, fetcher: BudgetFetcher, feed: Feed, profile: SiteP
     if owner is None:
         finding.note = ("empty" if not feed.entries and not feed.children else
                         f"a parent of {len(feed.children)} feeds" if not feed.entries else
+                        "its articles' folder is no list" if folder and finding.parent else
                         "its articles are in no single column found")
     elif owner.feed is not None and owner.feed != finding.feed:
         finding.note = f"its articles are listed by feed {owner.feed} too"
@@ -177,11 +178,14 @@ def _attach(found: Discovery, fetcher: BudgetFetcher, feed: Feed, profile: SiteP
 
 def _child_column(found: Discovery, fetcher: BudgetFetcher, folder: str, feed: Feed,
                   profile: SiteProfile) -> Candidate | None:
-    """The folder a child feed's articles are in, probed as a column; None when it is no list."""
+    """The folder a child feed's articles are in, probed as a column (and shown in the table
+    whatever it is); None when it is no list."""
     candidate, _ = _probe(fetcher, folder, feed.name, profile, found.display_name)
-    if candidate.kind != "list" or any(c.folder == candidate.folder for c in found.columns):
+    if any(c.folder == candidate.folder for c in found.candidates):
+        return None
+    found.candidates.append(candidate)
+    if candidate.kind != "list":
         return None
     candidate.parent = candidate.parent or found.feeds[-1].parent
     candidate.feed = None
-    found.candidates.append(candidate)
     return candidate
