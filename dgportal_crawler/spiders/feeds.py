@@ -24,7 +24,6 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from dgportal_crawler import config
 from dgportal_crawler.extract import ExtractionError, parse_list_page
 from dgportal_crawler.extract.feed import Feed, feed_url, parse_feed, rebase
 from dgportal_crawler.extract.gkmlpt import GKMLPT
@@ -130,7 +129,7 @@ class FeedRoute:
                 continue
             walk.listed.add(url)
             yield from self._listed(url, entry.date, column)
-        if level >= max(0, config.get_int(self.crawler.settings, "DGPORTAL_FEED_MAX_DEPTH")):  # type: ignore[attr-defined]
+        if level >= self.feed_max_depth:  # type: ignore[attr-defined]
             return
         elsewhere = {c.feed: c.id for c in run.plan.columns if c.feed and c.id != column.id}
         for child in feed.children:
@@ -162,7 +161,7 @@ class FeedRoute:
                            "others list", column.id, len(walk.unread), column.feed,
                            ", ".join(map(str, walk.unread)))
         if not walk.listed:
-            yield self._fall_back(column, "neither the feed nor its child feeds list an article")
+            yield self._fall_back(column, "neither the feed nor its child feeds list an article on the site")
             return
         inc(self.crawler.stats, column_key(column.id, FEED_ROUTE))  # type: ignore[attr-defined]
         if walk.own:  # one list page, to see whether the feed keeps up with the list

@@ -129,7 +129,7 @@ def test_a_tree_that_names_no_article_falls_back_to_the_list(tmp_path, caplog) -
     [fallback] = out
     assert (fallback.url, fallback.callback, fallback.cb_kwargs["page"]) == (TZGG + "index.html", spider.parse_list, 1)
     assert (stat(spider, "feed_fallback"), stat(spider, "feed_route")) == (1, None)
-    assert "feed 9149 not used (neither the feed nor its child feeds list an article)" in caplog.text
+    assert "feed 9149 not used (neither the feed nor its child feeds list an article on the site)" in caplog.text
 
 
 def test_the_walk_survives_the_trip_through_a_distributed_frontier(tmp_path) -> None:
