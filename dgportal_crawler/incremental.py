@@ -33,7 +33,16 @@ from dgportal_crawler.clock import Clock, clock_from_settings
 from dgportal_crawler.coverage import COMPLETE
 from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.runcontext import CrawlRun, crawl_run
-from dgportal_crawler.stats import META_COLUMN, META_KIND, SKIPPED_KNOWN, STOPPED_EARLY, column_key, count, inc
+from dgportal_crawler.stats import (
+    META_COLUMN,
+    META_FEED_WALK,
+    META_KIND,
+    SKIPPED_KNOWN,
+    STOPPED_EARLY,
+    column_key,
+    count,
+    inc,
+)
 from dgportal_crawler.store.state import ArticleState, StateStore
 
 logger = logging.getLogger(__name__)
@@ -100,7 +109,8 @@ class IncrementalMiddleware:
         for out in outputs:
             if _kind(out) == "article":
                 continue
-            if stop and _kind(out) == "list":
+            # the next feed of a feed's tree is not the next page: its articles may be new
+            if stop and _kind(out) == "list" and not out.meta.get(META_FEED_WALK):
                 inc(self.crawler.stats, column_key(column, STOPPED_EARLY))
                 logger.info("column %s: a whole list page was already archived; not paging on", column)
                 continue
