@@ -38,3 +38,31 @@ def test_the_addon_makes_it_the_crawls_log_formatter(tmp_path):
     crawler = make_crawler(HoujieSpider, {"ADDONS": {"dgportal_crawler.addon.DgportalAddon": 0},
                                           "DGPORTAL_ARCHIVE_ROOT": str(tmp_path)})
     assert type(crawler.logformatter) is DgportalLogFormatter
+
+
+def test_a_dropped_item_is_freed_without_waiting_for_a_garbage_collection():
+    """Scrapy keeps the formatter's dict in the frame that handled the DropItem, and that
+    frame is in the exception's traceback: had the dict held the exception, the item (a
+    10 MB page) would live on in a reference cycle until the next full collection."""
+    import gc
+    import weakref
+
+    class Page:  # an item we can hold a weak reference to
+        pass
+
+    def handle(item: Page) -> None:  # the shape of Scrapy's Scraper.start_itemproc_async
+        try:
+            raise DropItem("not an article: too long")
+        except DropItem as ex:
+            logkws = DgportalLogFormatter().dropped(item, ex, None, Spider("x"))
+        assert formatted(logkws) == "Dropped: not an article: too long"
+
+    page = Page()
+    gone = weakref.ref(page)
+    gc.disable()
+    try:
+        handle(page)
+        del page
+        assert gone() is None, "the dropped item is kept alive by a reference cycle"
+    finally:
+        gc.enable()

@@ -51,6 +51,10 @@ _CJK_PUNCT = re.compile(rf"(?<=[{CJK_CLASS}])[,:;?!]|[,:;?!](?=\s*[{CJK_CLASS}])
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
+#: Characters :meth:`CharSet.found_in` scans at a time (bounds its temporary list).
+FIND_SLICE_CHARS = 65_536
+
+
 @dataclass(frozen=True, slots=True)
 class CharSet:
     """A set of characters searched with a regex character class: the regex engine scans CJK
@@ -76,8 +80,12 @@ class CharSet:
         )
 
     def found_in(self, text: str) -> set[str]:
-        """The characters of the set that ``text`` holds."""
-        found = set(self.bmp.findall(text))
+        """The characters of the set that ``text`` holds. Read in slices: ``findall`` makes a
+        str per occurrence, ~80 bytes each, so a whole 3-million-character page would cost
+        hundreds of MB at once where a slice costs a few."""
+        found: set[str] = set()
+        for start in range(0, len(text), FIND_SLICE_CHARS):
+            found.update(self.bmp.findall(text, start, start + FIND_SLICE_CHARS))
         if self.astral and _ASTRAL.search(text):
             found |= self.astral.intersection(text)
         return found
