@@ -21,7 +21,7 @@ def test_the_same_seed_gives_the_same_faults_and_another_seed_others() -> None:
 
 
 def test_every_kind_is_dealt_once_enough_articles_are_chosen() -> None:
-    faulty = FaultyReplica(Replica(), FaultSpec.parse("rate=0.15,seed=3"))
+    faulty = FaultyReplica(Replica(), FaultSpec.parse("rate=0.15,seed=3,kinds=" + "+".join(FAULTS)))
     counts = Counter(faulty.faults.values())
     assert set(counts) == set(FAULTS)
     assert max(counts.values()) - min(counts.values()) <= 1  # round-robin
