@@ -65,7 +65,9 @@ def test_every_other_listed_article_is_in_the_report_with_its_reason(crawl, faul
         assert row["new"] + row["duplicate"] + articles_failed == row["listed"], column
     assert sum(row["listed"] for row in report["columns"].values()) == ARTICLES - len(faulty.unreached()) + sum(
         f.duplicates for _, f in faulty.answer_key().values())  # the second listings count too
-    failed_columns = {column for column, _ in faulty.failed_list_pages()}
+    # a column with a failed list page or article is not complete: the next run pages it to its end
+    failed_columns = {column for column, row in report["columns"].items() if row["failed"]}
+    assert {column for column, _ in faulty.failed_list_pages()} < failed_columns
     assert {c for c, row in report["columns"].items() if row["coverage"] != "complete"} == failed_columns
 
 

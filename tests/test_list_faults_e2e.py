@@ -63,6 +63,7 @@ def test_transient_list_faults_lose_nothing(tmp_path) -> None:
 
 @pytest.mark.parametrize(("spec", "stored_first"), [
     ("rate=1,seed=1,kinds=list_server_error", 15),  # list page 2 answers 500
+    ("rate=0.1,seed=13,kinds=server_error", 40),  # one article of list page 2 answers 500
 ])
 def test_what_failed_on_list_page_2_is_fetched_by_the_next_plain_run(tmp_path, spec: str, stored_first: int) -> None:
     first, _ = crawl(tmp_path, spec)
