@@ -1,10 +1,11 @@
 """Crawls of the fault-injecting replica with faults on list pages, column hjyw only.
 
 A persistent fault (a challenge page, an off-site redirect or meta refresh, a redirect loop, a
-permanent 500 on page 2) is a failed list page with the answer key's reason and exit 1, never a
-column ended quietly with exit 0; the articles behind it are not listed (the crawler cannot see
-them), everything before it is stored; no request leaves the replica. Transient faults (5xx
-burst, reset, truncation) lose nothing. And what a run could not read or fetch, anywhere in the
+permanent 500 on page 2, an answer always later than DOWNLOAD_TIMEOUT) is a failed list page
+with the answer key's reason and exit 1, never a column ended quietly with exit 0; the articles
+behind it are not listed (the crawler cannot see them), everything before it is stored; no
+request leaves the replica. Transient faults (5xx burst, reset, truncation, one late answer)
+lose nothing. And what a run could not read or fetch, anywhere in the
 column, the next plain run does once the fault is gone."""
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ from tests.conftest import CrawlResult, run_crawl
 pytestmark = pytest.mark.slow
 
 SEED, ARTICLES = 2023, 150  # hjyw: 41 articles on 3 list pages
+#: The crawl waits 2 s for an answer; a "timeout" answer comes 2.5 s late (3 attempts: 6 s).
+TIMEOUT, LATE = "2", "2.5"
 
 
 def crawl(out: Path, spec: str | None) -> tuple[CrawlResult, dict]:
-    with ReplicaServer(seed=SEED, articles=ARTICLES, faults=spec) as server:
-        result = run_crawl(out, "houjie", "--columns", "hjyw", "--base-url", server.base_url)
+    with ReplicaServer(seed=SEED, articles=ARTICLES, faults=spec and f"{spec},delay={LATE}") as server:
+        result = run_crawl(out, "houjie", "--columns", "hjyw", "--base-url", server.base_url,
+                           "-s", f"DOWNLOAD_TIMEOUT={TIMEOUT}")
     reports = sorted((out / "houjie" / "runs").glob("*.json"))
     return result, json.loads(reports[-1].read_text(encoding="utf-8"))
 

@@ -29,6 +29,11 @@ class FaultResponse(ReplicaResponse):
     delay: float = SLOW_SECONDS
 
 
+def late(ok: ReplicaResponse, delay: float) -> FaultResponse:
+    """``ok``, sent ``delay`` seconds late (past the crawler's DOWNLOAD_TIMEOUT, when asked to)."""
+    return FaultResponse(ok.status, ok.headers, ok.body, ok.kind, transport="slow", delay=delay)
+
+
 def _send(request: Any, response: ReplicaResponse, body: bytes) -> None:
     request.setResponseCode(response.status)
     for name, value in response.headers.items():

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .fault_pages import challenge_page, gzip_bomb, huge_page, not_found_page, unit
-from .fault_transport import FaultResponse
+from .fault_transport import FaultResponse, late
 from .list_faults import LIST_FAULTS, ListFaults, PageKey
 from .site import Replica, ReplicaResponse
 
@@ -82,6 +82,9 @@ FAULTS: dict[str, Fault] = {
     "reset": Fault("stored", "", 1, _transport("reset")),
     "truncated": Fault("stored", "", 1, _transport("truncate")),
     "slow": Fault("stored", "", 1, _transport("slow")),
+    # later than the crawler waits (DOWNLOAD_TIMEOUT, see FaultSpec.delay): the first time only, every time
+    "timeout_once": Fault("stored", "", 1, lambda r, p, ok: late(ok, r.spec.delay)),
+    "timeout": Fault("failed", "article/DownloadTimeoutError", 0, lambda r, p, ok: late(ok, r.spec.delay)),
     "wrong_charset": Fault("stored", "", 0, _wrong_charset),
     "brotli": Fault("stored", "", 0, _brotli),
     "malformed_html": Fault("stored", "", 0, _malformed),
@@ -110,10 +113,11 @@ class FaultSpec:
     rate: float = 0.1
     seed: int = 1
     kinds: tuple[str, ...] = (*FAULTS, *LIST_FAULTS)
+    delay: float = 35.0  # seconds a "timeout" answer is late: past the crawl's DOWNLOAD_TIMEOUT (30)
 
     @classmethod
     def parse(cls, text: str) -> FaultSpec:
-        """``rate=0.1,seed=7,kinds=challenge+reset`` (each part optional) or just ``0.1``;
+        """``rate=0.1,seed=7,kinds=challenge+reset,delay=1.5`` (each part optional) or just ``0.1``;
         ValueError with a one-line reason otherwise."""
         values: dict[str, Any] = {}
         for part in filter(None, (p.strip() for p in text.split(","))):
@@ -122,7 +126,7 @@ class FaultSpec:
             try:
                 values[name] = _FIELDS[name](value)
             except KeyError:
-                raise ValueError(f"unknown fault setting {name!r} (rate, seed, kinds)") from None
+                raise ValueError(f"unknown fault setting {name!r} (rate, seed, kinds, delay)") from None
         spec = cls(**values)
         unknown = sorted(set(spec.kinds) - set(FAULTS) - set(LIST_FAULTS))
         if unknown or not spec.kinds:
@@ -130,11 +134,13 @@ class FaultSpec:
                              f"known: {', '.join((*FAULTS, *LIST_FAULTS))}")
         if not 0.0 <= spec.rate <= 1.0:
             raise ValueError(f"fault rate {spec.rate} is not between 0 and 1")
+        if not spec.delay > 0:
+            raise ValueError(f"fault delay {spec.delay} is not a positive number of seconds")
         return spec
 
 
 _FIELDS: dict[str, Callable[[str], Any]] = {
-    "rate": float, "seed": int, "kinds": lambda v: tuple(k for k in v.split("+") if k)}
+    "rate": float, "seed": int, "kinds": lambda v: tuple(k for k in v.split("+") if k), "delay": float}
 
 
 class FaultyReplica:
@@ -144,7 +150,7 @@ class FaultyReplica:
         self.replica = replica
         self.spec = spec
         self.attempts: Counter[str] = Counter()
-        self.lists = ListFaults(replica, spec.seed, spec.rate, spec.kinds)
+        self.lists = ListFaults(replica, spec.seed, spec.rate, spec.kinds, spec.delay)
         hidden = self.lists.unreached()
         live = [m for m in replica.index.articles if replica.is_live(m.index) and m.path not in hidden]
         order = [k for k in spec.kinds if k in FAULTS]

@@ -1,10 +1,11 @@
 """Faults on list pages, for the fault-injecting replica (:mod:`.faults`).
 
 A list page is chosen by the same seed and rate as articles are. A transient fault (a 5xx
-burst, a reset, a truncated body) spoils only the first attempts: a retrying crawler reads the
-page all the same and nothing is lost. A persistent one answers every request: a challenge page
-with status 200, a redirect to another site, a redirect loop, a meta refresh to another site,
-or (page 2 and later) a permanent 500.
+burst, a reset, a truncated body, an answer later than the crawler waits) spoils only the
+first attempts: a retrying crawler reads the page all the same and nothing is lost. A
+persistent one answers every request: a challenge page with status 200, a redirect to another
+site, a redirect loop, a meta refresh to another site, an answer always later than the
+crawler waits, or (page 2 and later) a permanent 500.
 
 What a correct crawler does with a persistent one (:data:`LIST_FAULTS`): the list page is a
 failed list page, counted for its column (``list_failed``) and under
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .fault_pages import challenge_page, offsite_refresh_page, unit
-from .fault_transport import FaultResponse
+from .fault_transport import FaultResponse, late
 from .model import COLUMNS, PAGE_SIZE, SITE_ROOT, list_page_number, page_count
 from .site import REDIRECT_HOST, ReplicaResponse
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 ListOutcome = Literal["read", "failed"]
 #: A list page: (column id, page number, 1-based).
 PageKey = tuple[str, int]
-Answer = Callable[[PageKey, str, str, ReplicaResponse], ReplicaResponse]
+Answer = Callable[["ListFaults", PageKey, str, str, ReplicaResponse], ReplicaResponse]
 _HTML = "text/html; charset=utf-8"
 
 
@@ -41,24 +42,24 @@ class ListFault:
     outcome: ListOutcome  # "read": the crawler reads the page after retrying
     reason: str  # failed ones: the crawler's reason (dgportal/failed/list/<reason>)
     attempts: int  # requests it spoils (0 = every one)
-    answer: Answer  # (page, its path, the path asked for, the page's own answer) -> answer
+    answer: Answer  # (faults, page, its path, the path asked for, the page's own answer) -> answer
     first_page: int = 1  # the first page number it is dealt to
 
 
 def _status(code: int) -> Answer:
-    return lambda _k, _p, _a, ok: ReplicaResponse(code, {"Content-Type": _HTML}, b"<h1>error</h1>", ok.kind)
+    return lambda _f, _k, _p, _a, ok: ReplicaResponse(code, {"Content-Type": _HTML}, b"<h1>error</h1>", ok.kind)
 
 
 def _transport(kind: str) -> Answer:
-    return lambda _k, _p, _a, ok: FaultResponse(ok.status, ok.headers, ok.body, ok.kind, transport=kind)
+    return lambda _f, _k, _p, _a, ok: FaultResponse(ok.status, ok.headers, ok.body, ok.kind, transport=kind)
 
 
 def _page(make: Callable[[PageKey, str], bytes]) -> Answer:
-    return lambda key, path, _a, ok: ReplicaResponse(200, {"Content-Type": _HTML}, make(key, path), ok.kind)
+    return lambda _f, key, path, _a, ok: ReplicaResponse(200, {"Content-Type": _HTML}, make(key, path), ok.kind)
 
 
 def _found(location: Callable[[str, str], str]) -> Answer:
-    return lambda _k, path, asked, ok: ReplicaResponse(
+    return lambda _f, _k, path, asked, ok: ReplicaResponse(
         302, {"Location": location(path, asked), "Content-Type": _HTML}, b"", ok.kind)
 
 
@@ -79,6 +80,9 @@ LIST_FAULTS: dict[str, ListFault] = {
     "list_offsite_refresh": ListFault("failed", "IgnoreRequest", 0,
                                       _page(lambda _k, path: offsite_refresh_page(REDIRECT_HOST + path))),
     "list_server_error": ListFault("failed", "http_500", 0, _status(500), first_page=2),
+    # answered later than the crawler waits (DOWNLOAD_TIMEOUT): every time, or the first time only
+    "list_timeout": ListFault("failed", "DownloadTimeoutError", 0, lambda f, _k, _p, _a, ok: late(ok, f.delay)),
+    "list_timeout_once": ListFault("read", "", 1, lambda f, _k, _p, _a, ok: late(ok, f.delay)),
 }
 
 
@@ -95,8 +99,9 @@ def page_of(path: str) -> PageKey | None:
 class ListFaults:
     """The list pages a fault spec spoils, and what a correct crawler makes of it."""
 
-    def __init__(self, replica: Replica, seed: int, rate: float, kinds: tuple[str, ...]) -> None:
+    def __init__(self, replica: Replica, seed: int, rate: float, kinds: tuple[str, ...], delay: float) -> None:
         self.replica = replica
+        self.delay = delay  # seconds a "timeout" answer is late
         self.paths: dict[PageKey, str] = {}
         order = [k for k in kinds if k in LIST_FAULTS]
         random.Random(seed + 2).shuffle(order)
@@ -141,7 +146,7 @@ class ListFaults:
         fault = LIST_FAULTS[kind]
         if fault.attempts and attempt(f"list:{key[0]}:{key[1]}") > fault.attempts:
             return None
-        return fault.answer(key, path, asked, ok)
+        return fault.answer(self, key, path, asked, ok)
 
 
 def _deal(order: list[str], i: int, number: int) -> str | None:
