@@ -159,6 +159,10 @@ class FaultyReplica:
         self.faults: dict[str, str] = {m.path: order[i % len(order)] for i, m in enumerate(chosen)}
         self._hidden = {m.article_id for m in replica.index.articles if m.path in hidden}
         self._ids = {m.path: m.article_id for m in live}
+        clean = {_folder(m.path) for m in live if m.path not in self.faults}
+        for path in [p for p, kind in self.faults.items() if kind == "redirect_to_other"]:
+            if _folder(path) not in clean:  # nothing left to be a duplicate of: no fault
+                del self.faults[path]
         self._clean = [m.path for m in live if m.path not in self.faults]
 
     def __getattr__(self, name: str) -> Any:
@@ -169,8 +173,7 @@ class FaultyReplica:
 
     def sibling(self, path: str) -> str:
         """A live, fault-free article of the same folder (the target of a duplicate)."""
-        folder = path.rsplit("/", 1)[0]
-        return next(p for p in self._clean if p.rsplit("/", 1)[0] == folder and p != path)
+        return next(p for p in self._clean if _folder(p) == _folder(path) and p != path)
 
     def answer_key(self) -> dict[str, tuple[str, Fault]]:
         """Article id → (fault kind, fault) for every faulted article."""
@@ -180,6 +183,14 @@ class FaultyReplica:
         """(column id, page number) → reason, for each list page a correct crawler reports as
         failed (dgportal/failed/list/<reason>): one per column at most."""
         return self.lists.failed_pages()
+
+    def expected(self) -> dict[str, tuple[str, str]]:
+        """Every live article id → (outcome, reason): ``stored``, ``failed`` (with the crawler's
+        reason), ``duplicate`` or ``unlisted`` (behind a failed list page); one each."""
+        out = {i: ("stored", "") for i in self._ids.values()}
+        out.update({i: (fault.outcome, fault.reason) for i, (_, fault) in self.answer_key().items()})
+        out.update({i: ("unlisted", "") for i in self._hidden})
+        return out
 
     def unreached(self) -> set[str]:
         """Ids of the live articles listed only on or after a failed list page: not listed in
@@ -225,6 +236,10 @@ class FaultyReplica:
     def _robots_lines(self) -> bytes:
         paths = sorted(p for p, kind in self.faults.items() if kind == "robots_disallowed")
         return "".join(f"Disallow: {p}\n" for p in paths).encode("ascii")
+
+
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0]
 
 
 def with_faults(replica: Replica, spec: str | None) -> Replica | FaultyReplica:
