@@ -26,7 +26,7 @@ HEAVY = {"gzip_bomb", "huge_page", "endless_body"}
 KINDS = sorted(k for k in (*FAULTS, *LIST_FAULTS) if k not in HEAVY)
 
 schedules = st.builds(
-    lambda seed, rate, kinds: f"rate={rate},seed={seed},kinds={'+'.join(sorted(kinds))},delay=1.5",
+    lambda seed, rate, kinds: f"rate={rate},seed={seed},kinds={'+'.join(sorted(kinds))},delay=2.5",
     st.integers(0, 10_000), st.sampled_from([0.1, 0.2, 0.3]), st.sets(st.sampled_from(KINDS), min_size=2))
 
 
@@ -49,7 +49,7 @@ def test_a_crawl_of_a_drawn_fault_schedule_matches_its_answer_key(spec: str) -> 
     with tempfile.TemporaryDirectory() as folder, ReplicaServer(seed=2023, articles=150, faults=spec) as server:
         out = Path(folder)
         result = run_crawl(out, "houjie", "--columns", "hjyw", "--base-url", server.base_url,
-                           "-s", "DOWNLOAD_TIMEOUT=1")
+                           "-s", "DOWNLOAD_TIMEOUT=2")
         (report_file,) = (out / "houjie" / "runs").glob("*.json")
         report = json.loads(report_file.read_text(encoding="utf-8"))
         ids = [line["id"] for line in result.lines()]
