@@ -77,6 +77,7 @@ LIST_FAULTS: dict[str, ListFault] = {
                                 _page(lambda key, _p: challenge_page(key[1] + len(key[0])))),
     "list_offsite_redirect": ListFault("failed", "IgnoreRequest", 0, _found(lambda p, _a: REDIRECT_HOST + p)),
     "list_redirect_loop": ListFault("failed", "redirect_loop", 0, _found(_loop)),
+    "list_home_redirect": ListFault("failed", "not_a_list_page", 0, _found(lambda _p, _a: SITE_ROOT)),
     "list_offsite_refresh": ListFault("failed", "IgnoreRequest", 0,
                                       _page(lambda _k, path: offsite_refresh_page(REDIRECT_HOST + path))),
     "list_server_error": ListFault("failed", "http_500", 0, _status(500), first_page=2),
