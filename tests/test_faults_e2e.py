@@ -20,7 +20,7 @@ from tests.conftest import CrawlResult, run_crawl
 
 pytestmark = pytest.mark.slow
 
-# seed 306: all 24 article kinds on 31 articles; list pages: a 503 burst (hjyw 1), a reset (sqdt
+# seed 306: all 25 article kinds on 31 articles; list pages: a 503 burst (hjyw 1), a reset (sqdt
 # 3), an off-site meta refresh (tzgg 2), a challenge (fttd 2) and a permanent 500 (zcjd 3), the
 # last three hiding 48 articles. "Timeout" answers come 5.5 s late, the crawl waits 5 s (a
 # "slow" answer, 2 s, still arrives; margin for a loaded machine).
@@ -80,7 +80,7 @@ def test_every_failed_article_and_list_page_is_named_in_the_log_with_its_reason(
     named = [line for line in result.stderr.splitlines() if line.startswith(("WARNING:", "ERROR:"))]
     paths = {m.article_id: m.path for m in faulty.index.articles}
     failed = [i for i, (outcome, _) in faulty.expected().items() if outcome == "failed"]
-    assert len(failed) == 17  # articles, besides the 3 failed list pages
+    assert len(failed) == 18  # articles, besides the 3 failed list pages
     for article_id in failed:
         assert any(paths[article_id] in line for line in named), article_id
     for page in faulty.failed_list_pages():

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from .fault_pages import challenge_page, gzip_bomb, huge_page, not_found_page, unit
+from .fault_pages import challenge_page, gzip_bomb, huge_page, not_found_page, offsite_refresh_page, unit
 from .fault_transport import FaultResponse, late
 from .list_faults import LIST_FAULTS, ListFaults, PageKey
 from .site import Replica, ReplicaResponse
@@ -96,6 +96,9 @@ FAULTS: dict[str, Fault] = {
     "self_redirect": Fault("failed", "article/redirect_loop", 0, _redirect(lambda r, p: p)),
     "bad_location": Fault("failed", "article/bad_location", 0, _redirect(lambda r, p: "http://[::1")),
     "offsite_redirect": Fault("failed", "http_302", 0, _redirect(lambda r, p: "http://example.invalid" + p)),
+    # a page that only moves on (meta refresh) elsewhere: the stub is no article
+    "offsite_refresh": Fault("failed", "redirect_page", 0,
+                             _body(lambda r, p: offsite_refresh_page("http://example.invalid" + p))),
     "file_redirect": Fault("failed", "http_302", 0, _redirect(lambda r, p: "file:///etc/passwd")),
     "gzip_bomb": Fault("failed", "article/IgnoreRequest", 0, _body(lambda r, p: gzip_bomb(), Content_Encoding="gzip")),
     "huge_page": Fault("failed", "too_long", 0, lambda r, p, ok: replace(ok, body=huge_page(ok.body))),
