@@ -136,6 +136,21 @@ class ListFaults:
                 first[column] = min(number, first.get(column, number))
         return {(c, n): LIST_FAULTS[self.faults[(c, n)]].reason for c, n in first.items()}
 
+    def expected(self) -> dict[PageKey, tuple[str, str]]:
+        """Every list page → (what a correct crawler does, reason): ``read`` (no fault, or a
+        transient one), ``failed`` with its reason (a column's first persistent fault) or
+        ``not_reached`` (after it: its next-page link is on a page the crawler could not read)."""
+        failed = self.failed_pages()
+        first = {column: number for column, number in failed}
+        out: dict[PageKey, tuple[str, str]] = {}
+        for key in self.paths:
+            column, number = key
+            if key in failed:
+                out[key] = ("failed", failed[key])
+            else:
+                out[key] = ("not_reached", "") if number > first.get(column, number) else ("read", "")
+        return out
+
     def answer(self, path: str, asked: str, ok: ReplicaResponse, attempt: Callable[[str], int]
                ) -> ReplicaResponse | None:
         """The spoiled answer for list page ``path`` (asked for as ``asked``), or None when the

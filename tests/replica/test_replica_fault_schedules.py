@@ -69,6 +69,27 @@ def test_a_failed_list_page_hides_exactly_the_entries_from_it_to_the_end(spec: s
 
 @SETTINGS
 @given(schedules)
+def test_every_list_page_has_exactly_one_expected_outcome_and_pages_are_read_up_to_the_failed_one(
+        spec: str) -> None:
+    faulty = FaultyReplica(REPLICA, FaultSpec.parse(spec))
+    expected = faulty.lists.expected()
+    assert len(expected) == 13
+    for col in COLUMNS:
+        outcomes = [expected[key][0] for key in sorted(k for k in expected if k[0] == col.id)]
+        read = outcomes.count("read")
+        # read, read, ..., then at most one failed page, then only pages never reached
+        assert outcomes == ["read"] * read + (["failed"] + ["not_reached"] * (len(outcomes) - read - 1)
+                                              if read < len(outcomes) else [])
+    failed = {key: reason for key, (outcome, reason) in expected.items() if outcome == "failed"}
+    assert failed == faulty.failed_list_pages()
+    for key, (outcome, _) in expected.items():
+        kind = faulty.lists.faults.get(key)
+        if outcome == "read":
+            assert kind is None or LIST_FAULTS[kind].outcome == "read"
+
+
+@SETTINGS
+@given(schedules)
 def test_article_answers_match_their_kind(spec: str) -> None:
     faulty = FaultyReplica(REPLICA, FaultSpec.parse(spec))
     for path, kind in sorted(faulty.faults.items())[:6]:  # a few per schedule: a huge page is 10 MiB
