@@ -52,8 +52,12 @@ def test_a_persistent_list_fault_is_a_failed_list_page_with_exit_1(tmp_path, kin
     assert report["columns"]["hjyw"]["listed"] == len(expected)
     assert report["columns"]["hjyw"]["coverage"] != "complete"
     assert result.returncode == 1
-    if "offsite" in kind:  # refused before it left: counted, never fetched
+    if "offsite" in kind:  # refused before it left: counted, never fetched, the log says which page and why
         assert report["totals"]["dgportal/refused/offsite"] == 1
+        why = "refused http://example.invalid/houjie/xwzx/hjyw/index.html: host 'example.invalid' is not the site's"
+        assert why in result.stderr
+        assert "/houjie/xwzx/hjyw/index.html (column hjyw) failed: IgnoreRequest" in result.stderr
+        assert "ERROR: list page http://example.invalid" not in result.stderr
 
 
 def test_transient_list_faults_lose_nothing(tmp_path) -> None:

@@ -248,7 +248,8 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
         hint = CHALLENGE_HINTS.get(reason, "")
         if reason == "http_404" and request.cb_kwargs.get("page") == 1:
             hint = DISCOVER_HINT.format(site=self.run.site)
-        logger.error("list page %s (column %s) failed: %s%s", request.url, column, reason, hint)
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # the page asked for, not where it led
+        logger.error("list page %s (column %s) failed: %s%s", url, column, reason, hint)
 
     def _list_loop(self, column: str, url: str, reason: str, how: str) -> None:
         """A list page came up again in this run: the column was not read to its end (a failed list page, exit 1)."""
@@ -258,8 +259,7 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
                      "not read past it", url, column, how)
 
     def article_outcome_failed(self, request: scrapy.Request | None, column: str, reason: str, note: str) -> None:
-        """An article that ends here, before the pipelines: counted as failed with its reason
-        (``note`` is appended to the log line as is)."""
+        """An article that ends here, before the pipelines: counted as failed with its reason (and ``note``)."""
         stats = self.crawler.stats
         inc(stats, column_key(column, ARTICLE_FAILED))
         inc(stats, total_key("failed"))
