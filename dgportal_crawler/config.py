@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "DGPORTAL_HEALTH_CHALLENGES": 0,  # health: challenge/captcha answers tolerated per run
     "DGPORTAL_HEALTH_STALE_RUNS": 14,  # health: runs in a row without new articles; 0 = off
     "DGPORTAL_DISCOVER_MAX_REQUESTS": 200,  # requests one `dgportal discover` sends at most
+    # Levels of child feeds (a feed's ``children``) read below a column's feed, in a crawl and
+    # in discovery: a 专题专栏 feed lists its topics' feeds, not articles; 0 = children ignored.
+    "DGPORTAL_FEED_MAX_DEPTH": 3,
 }
 
 #: Settings that go into HTTP headers or URLs: a line break there would forge a header.

@@ -36,6 +36,7 @@ from dgportal_crawler.runcontext import CrawlRun, crawl_run
 from dgportal_crawler.stats import (
     DUPLICATE,
     META_COLUMN,
+    META_FEED_WALK,
     META_KIND,
     SKIPPED_KNOWN,
     STOPPED_EARLY,
@@ -120,7 +121,8 @@ class IncrementalMiddleware:
         for out in outputs:
             if _kind(out) == "article":
                 continue
-            if stop and _kind(out) == "list":
+            # the next feed of a feed's tree is not the next page: its articles may be new
+            if stop and _kind(out) == "list" and not out.meta.get(META_FEED_WALK):
                 inc(self.crawler.stats, column_key(column, STOPPED_EARLY))
                 logger.info("column %s: a whole list page was already archived; not paging on", column)
                 continue

@@ -13,6 +13,7 @@ Each pipeline switches itself off (``NotConfigured``) when the crawl is not an a
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 from typing import Any
@@ -77,6 +78,12 @@ class _Component:
             raise NotConfigured  # not an archive crawl
         return cls(crawler, run)
 
+    def state_writes(self) -> contextlib.AbstractContextManager[None]:
+        """Wrap a state write: see :meth:`ArchiveSession.state_writes`."""
+        session = self.crawler.get_extension(ArchiveSession)
+        assert session is not None  # from_crawler switched the pipeline off otherwise
+        return session.state_writes()
+
     @property
     def archive(self) -> SiteArchive:
         archive = open_session(self.crawler)
@@ -104,14 +111,16 @@ class AnswerPipeline(_Component):
         known = archive.state.get(article_id)
         seen_at = item.fetched_at or archive.now()
         if item.status == 304 and known is not None:
-            archive.state.record_not_modified(article_id, seen_at)
+            with self.state_writes():
+                archive.state.record_not_modified(article_id, seen_at)
             raise self.drop(item.column, UNCHANGED, f"not modified: {item.url}", "DEBUG")
         location = urljoin(item.url, item.headers["location"]) if item.headers.get("location") else None
         off_site = location is not None and not self.run.on_site(location)
         if known is not None and (item.status in WITHDRAWN_STATUSES or off_site):
             if known.withdrawn_at is not None:  # still gone: already recorded once
                 raise self.drop(item.column, STILL_WITHDRAWN, f"still withdrawn: {item.url}", "DEBUG")
-            archive.state.record_withdrawal(article_id, item.status, seen_at, location)
+            with self.state_writes():
+                archive.state.record_withdrawal(article_id, item.status, seen_at, location)
             archive.event({"event": "withdrawn", "id": article_id, "url": item.url,
                            "status": item.status, "location": location})
             raise self.drop(item.column, WITHDRAWN, f"withdrawn ({item.status}): {item.url}", "INFO")
@@ -194,7 +203,8 @@ class RevisionPipeline(_Component):
         change = archive.state.classify(article.id, article.text_sha256)
         article.revision = change.revision
         if change.kind == "unchanged":
-            _record(archive, item)  # a sighting; also clears a withdrawal
+            with self.state_writes():
+                _record(archive, item)  # a sighting; also clears a withdrawal
             if change.restored:
                 # Back with the same text: the line for it exists, so an event says so.
                 archive.event({"event": "restored", "id": article.id, "url": article.url})
@@ -223,7 +233,8 @@ class StorePipeline(_Component):
             inc(self.crawler.stats, failure_key(f"storage/{reason}"))
             raise self.drop(article.column, FAILED, f"not stored {article.url}: {exc.strerror or exc}",
                             "ERROR") from None
-        _record(archive, item)
+        with self.state_writes():
+            _record(archive, item)  # the line is stored whatever happens to the state
         self.count(article.column, STORED)
         return article
 

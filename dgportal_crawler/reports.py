@@ -18,8 +18,12 @@ from dgportal_crawler.stats import (
     COVERAGE_PREFIX,
     EXTRACTED,
     FAILED,
+    FEED_CHILD_ELSEWHERE,
+    FEED_CHILD_UNREAD,
+    FEED_CHILDREN,
     FEED_LIST_ONLY,
     FEED_ONLY,
+    FEED_REPEATED,
     FETCHED_PARTS,
     LIST_FAILED,
     PREFIX,
@@ -42,6 +46,9 @@ def column_report(row: dict[str, int]) -> dict[str, Any]:
     report["route"] = route_of(row)
     if report["route"] == "feed":  # where the feed and the list's first page disagree
         report["feed_disagreements"] = {"list_only": row.get(FEED_LIST_ONLY, 0), "feed_only": row.get(FEED_ONLY, 0)}
+        report["child_feeds"] = {"read": row.get(FEED_CHILDREN, 0), "unread": row.get(FEED_CHILD_UNREAD, 0),
+                                 "left_to_their_columns": row.get(FEED_CHILD_ELSEWHERE, 0),
+                                 "articles_listed_again": row.get(FEED_REPEATED, 0)}
     return report
 
 

@@ -23,6 +23,7 @@ META_REDIRECT_CHAIN = "dgportal_redirect_chain"  # the URLs an article's redirec
 META_LIST_CHAIN = "dgportal_list_chain"  # the list pages a column's next-page links went through
 META_FETCHED_AT = "dgportal_fetched_at"  # when the answer came off the wire
 META_WARC = "dgportal_warc"  # where the exchange was captured (a WarcRef dict)
+META_FEED_WALK = "dgportal_feed_walk"  # the next feed of a column's feed tree (or its list check): no paging
 
 # -- counters (the part after ``dgportal/`` or ``dgportal/column/<id>/``) -------------------
 # navigation
@@ -41,6 +42,10 @@ FEED_FALLBACK = "feed_fallback"  # the feed failed or was empty: the HTML list w
 FEED_OFF_SITE = "feed_off_site"  # feed entries pointing off the site, not followed
 FEED_LIST_ONLY = "feed_list_only"  # on list page 1, missing from the feed (fetched anyway)
 FEED_ONLY = "feed_only"  # in the feed, as new as list page 1, but not on it
+FEED_CHILDREN = "feed_children"  # child feeds (a feed's ``children``) read for the column
+FEED_CHILD_UNREAD = "feed_child_unread"  # child feeds that answered an error, no feed or nothing
+FEED_CHILD_ELSEWHERE = "feed_child_elsewhere"  # child feeds left to the crawled column they belong to
+FEED_REPEATED = "feed_repeated"  # articles a second feed of the tree listed again (asked for once)
 GKMLPT_END_404 = "gkmlpt_end_404"  # a later API page answered 404: the column ended there
 GKMLPT_ROUTE = "gkmlpt_route"  # the column was read through the disclosure platform's API
 ARTICLE_FAILED = "article_failed"
@@ -67,6 +72,7 @@ ARTICLES_DISCOVERED = PREFIX + "articles_discovered"
 TORN_LINES_REPAIRED = PREFIX + "torn_lines_repaired"
 TORN_WARC_REPAIRED = PREFIX + "torn_warc_repaired"
 STATE_REPLAYED = PREFIX + "state_replayed"
+STATE_WRITE_FAILED = PREFIX + "state_write_failed"  # writes refused after the state failed
 COVERAGE_PREFIX = PREFIX + "coverage/"  # dgportal/coverage/<column>: "complete" | "partial since …"
 
 #: An article is done (for the progress bar) when one of these is counted for it.

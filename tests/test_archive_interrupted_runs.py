@@ -132,3 +132,41 @@ def test_a_corrupt_state_file_stops_the_crawl_before_it_starts(server, tmp_path)
     result = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
     assert result.returncode == 2
     assert "rebuild-state" in result.stderr and "Traceback" not in result.stderr
+
+
+def _file_size_limit(limit: int):
+    """For the child: a file size limit stands in for a full disk (EFBIG instead of ENOSPC,
+    the same failed write() to SQLite and to us)."""
+    def apply() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an error, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+    return apply
+
+
+def test_a_state_that_fills_the_disk_mid_run_stops_the_crawl_and_the_next_run_loses_nothing(
+        server, replica, tmp_path):
+    # Small WARC files and frequent state commits: the state's write-ahead log is the first
+    # file to outgrow the limit.
+    args = [sys.executable, "-m", "dgportal_crawler", "crawl", SITE, "--base-url", server.base_url,
+            "--out", str(tmp_path), "--progress", "off", "-s", "DGPORTAL_WARC_MAX_BYTES=65536",
+            "-s", "DGPORTAL_STATE_COMMIT_EVERY=5"]
+    full = subprocess.run(args, capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL,
+                          preexec_fn=_file_size_limit(200_000))
+    assert full.returncode == 1, full.stderr[-2000:]
+    assert "Traceback" not in full.stderr
+    errors = [line for line in full.stderr.splitlines() if line.startswith("ERROR")]
+    assert errors == [f"ERROR: the state {tmp_path / SITE / 'state.sqlite'} could not be written "
+                      "(disk I/O error); the archive lines are safe and the next run rebuilds the "
+                      "state from them: stopping the crawl"], full.stderr[-2000:]
+    assert "the run ended with 'state_unwritable'" in full.stderr
+    stored_then = {line["id"] for line in lines_of(tmp_path)}
+    assert 0 < len(stored_then) < REPLICA_ARTICLES
+
+    again = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
+    assert again.returncode == 0, again.stderr[-2000:]
+    ids = [line["id"] for line in lines_of(tmp_path)]
+    assert len(ids) == len(set(ids)) == REPLICA_ARTICLES  # the first run's lines not written twice
+    assert set(ids) == {a["id"] for a in replica.ground_truth(server.origin)}
+    assert dgportal("verify", str(tmp_path / SITE)).returncode == 0

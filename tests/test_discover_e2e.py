@@ -67,15 +67,19 @@ def test_discovery_finds_humens_unguessable_paths_and_hjs_department_template(di
     hj = load_profile(discovered["hj"][0])
     assert {c.id: c.template for c in hj.columns} == {
         "hjyw": "department", "tpxw": "department", "tzgg": "department",
+        "zthd": "department",  # linked from no page: found through the children of the feed 专题专栏
         "gkmlpt-2941": "gkmlpt", "gkmlpt-2945": "gkmlpt", "gkmlpt-2950": "gkmlpt",  # the platform dghjz
     }
     assert hj.column("tzgg").column_path == ["信息公开", "通知公告"]
+    assert hj.column("zthd").column_path == ["专题专栏", "专题活动"]
 
 
 def test_discovery_keeps_feeds_on_the_columns_whose_articles_they_list(discovered):
-    # 9149 comes from the portal definition, 9312/10271/10275 from NFCMS_CAT_ID on list pages
+    # 9149 comes from the portal definition, 9312/10271/10275 from NFCMS_CAT_ID on list pages,
+    # 10282 from the children of 10280, the feed hj's home page loads
     feeds = {site: {c.id: c.feed for c in load_profile(discovered[site][0]).columns if c.feed} for site in SITES}
-    assert feeds == {"houjie": {"tzgg": 9149}, "humen": {"c1502": 9312}, "hj": {"hjyw": 10271, "tpxw": 10275}}
+    assert feeds == {"houjie": {"tzgg": 9149}, "humen": {"c1502": 9312},
+                     "hj": {"hjyw": 10271, "tpxw": 10275, "zthd": 10282}}
 
 
 def test_houjie_discovered_columns_are_the_reviewed_profiles(discovered):

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from dgportal_crawler.cli import main
 from dgportal_crawler.profile import builtin_profile_path
-from dgportal_crawler.replica.portal import EMPTY_FEED
-from tests.conftest import CrawlResult, run_crawl
+from dgportal_crawler.replica import Replica
+from dgportal_crawler.replica.portal import EMPTY_FEED, PortalReplica
+from dgportal_crawler.replica.towns import HJ_SPECIALS
+from tests.conftest import REPLICA_ARTICLES, REPLICA_SEED, CrawlResult, run_crawl
 
 
 def _profile_with_feed(tmp_path: Path, feed: int) -> Path:
@@ -66,3 +69,37 @@ def test_a_failed_or_empty_feed_falls_back_to_the_list(tmp_path, replica_server,
     assert report["route"] == "list (feed failed)" and report["list_pages"] >= 1
     log = next((result.out / "houjie" / "runs").glob("*.log")).read_text(encoding="utf-8")
     assert f"column tzgg: feed {feed} not used ({reason}); reading the HTML list instead" in log
+
+
+@pytest.fixture(scope="module")
+def hj_profile(replica_server, tmp_path_factory) -> Path:
+    """hj's profile as discovery writes it: 专题活动 (zthd) reads its own feed, 10282."""
+    profile = tmp_path_factory.mktemp("hj") / "hj.toml"
+    assert main(["discover", "hj", "--base-url", f"{replica_server.origin}/hj/", "--write", str(profile)]) == 0
+    return profile
+
+
+def test_a_parent_feeds_children_bring_their_articles_to_the_column_once_each(tmp_path, replica_server,
+                                                                                hj_profile):
+
+    # the column reads 专题专栏 (10280), which lists nothing itself: its child 10282 lists every
+    # 专题活动 article, 10285 (a grandchild) three of them again, 10283 answers 404, 10284 is
+    # empty, and 10280 and 10282 name each other
+    text = hj_profile.read_text(encoding="utf-8")
+    assert text.count("feed = 10282\n") == 1
+    profile = tmp_path / "hj-specials.toml"
+    profile.write_text(text.replace("feed = 10282\n", f"feed = {HJ_SPECIALS}\n"), encoding="utf-8")
+    result = run_crawl(tmp_path / "archive", str(profile), "--columns", "zthd")
+    assert result.returncode == 0, result.stderr[-3000:]
+    portal = PortalReplica(Replica(seed=REPLICA_SEED, articles=REPLICA_ARTICLES))
+    truth = {a["id"]: a for a in portal.ground_truth("hj", replica_server.origin) if a["column"] == "zthd"}
+    ids = [line["id"] for line in result.lines("hj")]
+    assert len(ids) == len(set(ids)) and set(ids) == set(truth)
+    reports = sorted((result.out / "hj" / "runs").glob("*.json"))
+    column = json.loads(reports[-1].read_text(encoding="utf-8"))["columns"]["zthd"]
+    assert (column["route"], column["duplicate"], column["failed"]) == ("feed", 0, 0)
+    assert column["child_feeds"] == {"read": 2, "unread": 2, "left_to_their_columns": 0, "articles_listed_again": 3}
+    assert column["list_pages"] == 0  # 10280 lists nothing of its own to compare with the list
+    log = next((result.out / "hj" / "runs").glob("*.log")).read_text(encoding="utf-8")
+    assert log.count(f"column zthd: 2 child feeds of feed {HJ_SPECIALS} not read (10283, 10284)") == 1
+    assert "ERROR" not in log

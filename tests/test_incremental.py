@@ -173,6 +173,17 @@ def test_a_page_of_known_articles_stops_paging_a_complete_column(harness: Harnes
     assert harness.stat("dgportal/column/czjs/stopped_early") == 1
 
 
+def test_a_feeds_next_child_feed_is_no_next_page_and_survives_a_known_page(harness: Harness) -> None:
+    # a feed tree's next feed may list new articles however known this one's are
+    harness.read_whole_list("czjs")
+    harness.know(2, OLD)
+    walk_on = Request(BASE.split("/houjie/")[0] + "/postmeta/i/20.json",
+                      meta={"dgportal_kind": "list", "dgportal_column": "czjs", "dgportal_feed_walk": True})
+    kept = harness.list_page([harness.article(2), walk_on, harness.next_page()])
+    assert kept == [walk_on]
+    assert harness.stat("dgportal/column/czjs/stopped_early") == 1  # the next page only
+
+
 @pytest.mark.parametrize("coverage", [None, "2024-06-01"])
 def test_a_column_not_read_to_its_end_is_paged_on(harness: Harness, coverage) -> None:
     # older pages of a partial column may hold articles never fetched: known ones cost no request

@@ -49,8 +49,9 @@ def test_crawl_all_prints_a_combined_table_and_the_worst_exit_code(crawl_all):
     assert list(rows) == load_portal().site_ids  # every town, in the portal's order
     assert rows["houjie"] == ["houjie", "reviewed", "6", "150", "150", "0", "ok", "0"]
     assert rows["humen"] == ["humen", "discovered", "4", "150", "150", "0", "ok", "0"]
-    # hj: three columns of the town, three of its disclosure platform (150 // 3 posts)
-    assert rows["hj"] == ["hj", "discovered", "6", "200", "200", "0", "ok", "0"]
+    # hj: four columns of the town (one found through a feed's children), three of its
+    # disclosure platform (150 // 3 posts)
+    assert rows["hj"] == ["hj", "discovered", "7", "200", "200", "0", "ok", "0"]
     # the replica has no pages for the other 29 towns: each is a row that needs a look
     others = [r for s, r in rows.items() if s not in CONTENT]
     assert len(others) == 29 and all(" ".join(r).endswith("the home page answered HTTP 404 1") for r in others)

@@ -142,3 +142,13 @@ def test_read_run_reports_oldest_first_skipping_unreadable_ones(tmp_path):
     (layout.runs_dir / "20260104T000000Z-dddddd.json").write_text('["not a report"]', encoding="utf-8")
     (layout.runs_dir / "20260101T000000Z-aaaaaa.log").write_text("log", encoding="utf-8")
     assert read_run_reports(layout) == [{"run_id": "a"}, {"run_id": "b"}]
+
+
+def test_a_feed_column_reports_its_child_feeds():
+    stats = {"dgportal/column/ztzl/feed_route": 1, "dgportal/column/ztzl/feed_children": 2,
+             "dgportal/column/ztzl/feed_child_unread": 1, "dgportal/column/ztzl/feed_repeated": 3,
+             "dgportal/column/ztzl/feed_list_only": 1}
+    report = column_report(per_column(stats)["ztzl"])
+    assert report["route"] == "feed" and report["failed"] == 0  # an unread child feed fails nothing
+    assert report["feed_disagreements"] == {"list_only": 1, "feed_only": 0}
+    assert report["child_feeds"] == {"read": 2, "unread": 1, "left_to_their_columns": 0, "articles_listed_again": 3}

@@ -84,6 +84,7 @@ class Fetcher:
     agent: str
     timeout: float = TIMEOUT
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic  # when requests end, for the delay (tests inject one)
     _robots: dict[str, RobotFileParser] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
 
@@ -108,7 +109,7 @@ class Fetcher:
             reason = getattr(exc, "reason", exc)
             raise Skip(f"unreachable ({reason})") from None
         finally:
-            self._last[parts.netloc] = time.monotonic()
+            self._last[parts.netloc] = self.clock()
 
     def allowed(self, url: str) -> bool:
         """robots.txt of the URL's host (fetched once), read by the crawl's own RFC 9309 policy:
@@ -126,7 +127,7 @@ class Fetcher:
     def _wait(self, host: str, loopback: bool) -> None:
         last = self._last.get(host)
         if last is not None and not loopback:
-            self.sleep(max(0.0, HOST_DELAY - (time.monotonic() - last)))
+            self.sleep(max(0.0, HOST_DELAY - (self.clock() - last)))
 
 
 def profile_for_url(url: str, site: str | None) -> SiteProfile:

@@ -11,7 +11,7 @@ from pathlib import Path
 from scrapy.settings import Settings
 
 from dgportal_crawler import config
-from dgportal_crawler.addon import POLITE, user_agent
+from dgportal_crawler.addon import user_agent
 from dgportal_crawler.commands import CommandError, TryLater
 from dgportal_crawler.commands.crawl import check_settings, parse_overrides
 from dgportal_crawler.commands.sites import portal_or_error
@@ -46,11 +46,11 @@ def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overri
     settings = Settings()
     settings.setdict(overrides, priority="cmdline")
     budget = config.get_int(settings, "DGPORTAL_DISCOVER_MAX_REQUESTS")
-    delay = settings.getfloat("DOWNLOAD_DELAY") if "DOWNLOAD_DELAY" in overrides else POLITE["DOWNLOAD_DELAY"]
+    delay = politeness_delay(settings, overrides)
     agent = user_agent(contact or os.environ.get("DGPORTAL_CONTACT", ""))
     catalogue = load_catalogue()
     found = discover(site, base_url, BudgetFetcher(agent, budget=budget, delay=delay), catalogue, known_feeds,
-                     gkmlpt)
+                     gkmlpt, config.get_int(settings, "DGPORTAL_FEED_MAX_DEPTH"))
     if found.problem:
         return found
     print_table(found)
@@ -64,6 +64,12 @@ def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overri
     if not found.columns:
         print(f"discover: no column list found under {base_url}", file=sys.stderr)
     return found
+
+
+def politeness_delay(settings: Settings, overrides: dict[str, str]) -> float | None:
+    """The user's ``-s DOWNLOAD_DELAY``, which holds on every host as in a crawl; None when
+    not given: the fetcher then waits as a crawl would (polite, none on loopback)."""
+    return settings.getfloat("DOWNLOAD_DELAY") if "DOWNLOAD_DELAY" in overrides else None
 
 
 def _target(args: argparse.Namespace) -> tuple[str, tuple[int, ...]]:
@@ -102,7 +108,7 @@ def print_table(found: Discovery) -> None:
             rows.append(("-", c.link_text, "", c.url, "-", f"{c.kind}: {c.note}", "", ""))
     for f in found.feeds:
         if not f.column_url:
-            rows.append(("-", f"feed {f.feed}", "", "", str(f.feed), f"feed: {f.note}", str(f.entries), ""))
+            rows.append(("-", f"feed {f.feed}", f.parent, "", str(f.feed), f"feed: {f.note}", str(f.entries), ""))
     for row in rows:
         print("\t".join(row))
     print(f"{len(found.columns)} columns, {len(found.candidates) - len(found.columns)} other links, "

@@ -23,6 +23,7 @@ ARTICLE_ID_PATTERN = r"/post_(?P<id>\d+)\.html$"
 _FILE = re.compile(r"\.(?:jpe?g|png|gif|pdf|docx?|xlsx?|zip|rar|css|js|json|xml)$", re.I)
 #: The platform's category id in a page's script (site-notes: NFCMS_CAT_ID on article pages).
 _CAT_ID = re.compile(r"NFCMS_CAT_ID\s*=\s*[\"']?([0-9]+)")
+_FEED_REF = re.compile(r"/postmeta/i/([0-9]+)\.json")
 #: Breadcrumb separators, and the crumbs that are the portal's, not the column's.
 _CRUMB_SPLIT = re.compile(r"\s*[/>＞›»]\s*")
 _CRUMB_LABEL = re.compile(r"^[^：:]*(?:位置|位置是)[：:]\s*")
@@ -113,6 +114,13 @@ def category_id(body: bytes) -> int | None:
     """The platform's category id named in the page's scripts, if any."""
     match = _CAT_ID.search(body.decode("utf-8", errors="replace"))
     return int(match.group(1)) if match else None
+
+
+def feed_refs(body: bytes) -> list[int]:
+    """Feed ids a page's scripts load (``/postmeta/i/<id>.json``: a block filled in the
+    browser, like a home page's 专题专栏), in page order, once each."""
+    found = _FEED_REF.findall(body.decode("utf-8", errors="replace"))
+    return list(dict.fromkeys(int(n) for n in found))
 
 
 def folder_of(url: str) -> str:

@@ -38,6 +38,8 @@ class FeedFinding:
     entries: int = 0
     newest: dt.date | None = None
     note: str = ""
+    parent: str = ""  # the name of the feed that named it as a child; "" = a feed found directly
+    children: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from scrapy import signals
@@ -36,6 +37,7 @@ from dgportal_crawler.stats import (
     LIST_PAGES,
     SINCE_REACHED,
     STATE_REPLAYED,
+    STATE_WRITE_FAILED,
     STOPPED_EARLY,
     TORN_LINES_REPAIRED,
     TORN_WARC_REPAIRED,
@@ -46,7 +48,7 @@ from dgportal_crawler.store.layout import SiteLayout
 from dgportal_crawler.store.lock import LockError
 from dgportal_crawler.store.origin import OriginMismatch
 from dgportal_crawler.store.site import ArchiveOptions, SiteArchive
-from dgportal_crawler.store.state import StateError
+from dgportal_crawler.store.state import StateError, StateWriteError
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +146,22 @@ class ArchiveSession:
         self.archive.close(lambda: self._report(reason, breaches))
         prune_logs(self.layout, config.get_int(self.crawler.settings, "DGPORTAL_KEEP_RUNS"))
 
+    @contextlib.contextmanager
+    def state_writes(self) -> Iterator[None]:
+        """Around writes to the state: the first failed one (disk full, I/O error) is one
+        ERROR line and stops the crawl; every refused write is counted. The lines already
+        written are safe: the archive keeps its open mark, so the next run replays them into
+        the state as after a kill, and nothing is written twice."""
+        try:
+            yield
+        except StateWriteError as exc:
+            stats = self.crawler.stats
+            first = not (stats and stats.get_value(STATE_WRITE_FAILED))
+            inc(stats, STATE_WRITE_FAILED)
+            if first:
+                logger.error("%s: stopping the crawl", exc)
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="state_unwritable"))
+
     def update_coverage(self, reason: str) -> None:
         """Record how much of each column's list this run read completely; the coverage goes
         into the stats (``dgportal/coverage/<column>``) for the table and the report."""
@@ -166,7 +184,8 @@ class ArchiveSession:
             current = state.coverage(column.id)
             coverage = next_coverage(current, facts)
             if coverage is not None and coverage != current:
-                state.record_coverage(column.id, coverage, self.archive.now())
+                with self.state_writes():
+                    state.record_coverage(column.id, coverage, self.archive.now())
             if stats is not None:
                 stats.set_value(COVERAGE_PREFIX + column.id, describe(coverage))
 

@@ -30,6 +30,7 @@ class Feed:
     entries: list[ListEntry] = field(default_factory=list)
     children: list[int] = field(default_factory=list)
     skipped: int = 0  # entries without a usable URL
+    name: str = ""  # the feed's own name (a column's, or a parent's like 专题专栏)
 
 
 def feed_path(feed_id: int) -> str:
@@ -52,7 +53,8 @@ def parse_feed(body: bytes, url: str) -> Feed:
         raise ExtractionError(f"not a JSON feed ({exc.__class__.__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
         raise ExtractionError("not a feed: no articles list")
-    feed = Feed(children=[c for c in _children(data.get("children"))])
+    name = data.get("name")
+    feed = Feed(children=_children(data.get("children")), name=name.strip() if isinstance(name, str) else "")
     seen: set[str] = set()
     for item in data["articles"]:
         entry = _entry(item, url)

@@ -33,7 +33,7 @@ def _head(title: str, town: TownSpec, col: TownColumn | None, metas: Sequence[tu
 def _nav(town: TownSpec) -> str:
     """Sections with their columns under them; the first column's list is the section's link."""
     sections: dict[str, list[TownColumn]] = {}
-    for col in town.columns:
+    for col in (c for c in town.columns if c.in_nav):
         sections.setdefault(col.parent, []).append(col)
     items = [f'<li><a href="{town.root}">首页</a></li>']
     for parent, cols in sections.items():
@@ -144,4 +144,8 @@ def town_home_page(town: TownSpec, blocks: Sequence[tuple[TownColumn, Sequence[E
         items = "".join(f'<li><a href="{a(h)}">{t(ti)}</a><span>{d}</span></li>' for h, ti, d in rows)
         parts.append(f'<div class="col-block"><h2>{t(col.name)}</h2><ul>{items}</ul>'
                      f'<a class="more" href="{a(col.url_path)}">更多</a></div>\n')
+    if town.home_feed:
+        # filled in the browser from the feed, as the portal's special-topic blocks are
+        parts.append('<div class="col-block ztzl"><h2>专题专栏</h2><ul id="ztzl"></ul>'
+                     f'<script>loadFeed("/postmeta/i/{town.home_feed}.json", "ztzl");</script></div>\n')
     return shell(town, town.name, None, '<div class="home">\n' + "".join(parts) + "</div>")

@@ -9,7 +9,7 @@ from .content import build_article
 from .model import PAGE_SIZE, list_page_number, page_count
 from .site import _HTML, _POST, ReplicaResponse, _not_found, _redirect
 from .town_render import town_article_page, town_home_page, town_list_page
-from .towns import TownColumn, TownMeta, TownSpec, build_town_index
+from .towns import ParentFeed, TownColumn, TownMeta, TownSpec, build_town_index
 from .truth import ground_truth_record
 
 #: The origin feeds write into article URLs, as the platform's feeds do (absolute URLs).
@@ -35,20 +35,29 @@ class TownReplica:
         return [ground_truth_record(build_article(self.seed, m), origin, "plain", False)  # type: ignore[arg-type]
                 for m in self.index]
 
-    def feeds(self) -> dict[int, TownColumn]:
-        return {col.feed: col for col in self.town.columns if col.feed}
+    def feeds(self) -> dict[int, TownColumn | ParentFeed]:
+        """Every feed of the town by id: its columns' and the parent feeds'."""
+        return {**{col.feed: col for col in self.town.columns if col.feed},
+                **{parent.id: parent for parent in self.town.parent_feeds}}
 
-    def feed(self, col: TownColumn) -> dict:
-        """The column's JSON feed (``/postmeta/i/<id>.json``): every article, newest first —
-        how many the real feeds hold is not known (site-notes: a guess)."""
-        column = self.town.columns.index(col)
+    def feed(self, owner: TownColumn | ParentFeed) -> dict:
+        """A JSON feed (``/postmeta/i/<id>.json``): a column's every article, newest first —
+        how many the real feeds hold is not known (site-notes: a guess); a parent feed's
+        repeated articles, if any, and its children."""
+        if isinstance(owner, ParentFeed):
+            ids = [c.id for c in self.town.columns]
+            entries = (self.column_entries(ids.index(owner.repeats))[:owner.repeat_count]
+                       if owner.repeats else [])
+            feed_id = owner.id
+        else:
+            entries, feed_id = self.column_entries(self.town.columns.index(owner)), owner.feed
         return {
-            "id": col.feed, "name": col.name, "children": [],
+            "id": feed_id, "name": owner.name, "children": list(owner.children),
             "articles": [
                 {"id": m.post_id, "title": build_article(self.seed, m).title,  # type: ignore[arg-type]
                  "url": FEED_ORIGIN + m.path, "created_at": m.published.strftime("%Y-%m-%d %H:%M:%S"),
                  "date": int(m.published.timestamp())}
-                for m in self.column_entries(column)
+                for m in entries
             ],
         }
 
@@ -88,6 +97,8 @@ class TownReplica:
     def _home(self) -> str:
         blocks = []
         for n, col in enumerate(self.town.columns):
+            if not col.in_nav:
+                continue
             rows = [(m.path, build_article(self.seed, m).title, f"{m.published:%Y-%m-%d}")  # type: ignore[arg-type]
                     for m in self.column_entries(n)[:6]]
             blocks.append((col, rows))

@@ -23,10 +23,23 @@ Skin = Literal["town", "department"]
 class TownColumn(ReplicaColumn):
     root: str = "/"  # the town's prefix, "/humen/"
     feed: int = 0  # the column's feed id (/postmeta/i/<feed>.json); 0 = none
+    children: tuple[int, ...] = ()  # the ``children`` its feed names
+    in_nav: bool = True  # False: no page links it; only a feed's children lead to it
 
     @property
     def url_path(self) -> str:
         return self.root + self.path
+
+
+@dataclass(frozen=True)
+class ParentFeed:
+    """A feed of no column of its own (a 专题专栏): mostly a parent of other feeds."""
+
+    id: int
+    name: str
+    children: tuple[int, ...] = ()
+    repeats: str = ""  # a column id whose newest articles this feed lists again
+    repeat_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,8 @@ class TownSpec:
     skin: Skin
     columns: tuple[TownColumn, ...]
     first_post_id: int  # post ids of this town start above this
+    parent_feeds: tuple[ParentFeed, ...] = ()
+    home_feed: int = 0  # a parent feed the home page's 专题专栏 block loads by script; 0 = none
 
     @property
     def root(self) -> str:
@@ -43,7 +58,9 @@ class TownSpec:
 
 
 def _columns(root: str, *rows: tuple) -> tuple[TownColumn, ...]:
-    return tuple(TownColumn(*row[:7], root=root, feed=row[7]) for row in rows)
+    """Rows of (id, name, parent, path, template, kind, weight, feed[, children, in_nav])."""
+    return tuple(TownColumn(*row[:7], root=root, feed=row[7], children=row[8] if len(row) > 8 else (),
+                            in_nav=row[9] if len(row) > 9 else True) for row in rows)
 
 
 #: Humen: paths nobody would guess from the names (c1471 for 虎门要闻): only discovery finds them.
@@ -55,13 +72,26 @@ HUMEN = TownSpec("humen", "中国东莞虎门镇栏目", "town", _columns(
     ("c1507", "政策解读", "政务公开", "zwgk/c1507/", "current", "policy", 12, 0),
 ), 3_100_000)
 
-#: Huangjiang (/hj/): the department-style skin, two columns with feeds.
+#: Huangjiang's 专题专栏 feed: no article of its own, only children — 专题活动's feed (whose
+#: column no page links), a child that answers 404, an empty one, and itself.
+HJ_SPECIALS = 10280
+#: 专题活动's feed names its parent again (a cycle) and a grandchild that lists its newest
+#: articles a second time (the same articles in two feeds of one tree).
+HJ_SPECIAL_FEEDS = (
+    ParentFeed(HJ_SPECIALS, "专题专栏", children=(10282, 10283, 10284, HJ_SPECIALS)),
+    ParentFeed(10284, "往期专题"),
+    ParentFeed(10285, "专题活动图集", children=(10282,), repeats="zthd", repeat_count=3),
+)
+
+#: Huangjiang (/hj/): the department-style skin, two columns with feeds and a third only
+#: reachable from the 专题专栏 feed's children.
 HJ = TownSpec("hj", "中国东莞黄江镇栏目", "department", _columns(
     "/hj/",
     ("hjyw", "黄江要闻", "新闻动态", "xwdt/hjyw/", "department", "news", 26, 10271),
     ("tzgg", "通知公告", "信息公开", "xxgk/tzgg/", "department", "notice", 16, 0),
     ("tpxw", "图片新闻", "新闻动态", "xwdt/tpxw/", "department", "photo", 10, 10275),
-), 3_500_000)
+    ("zthd", "专题活动", "专题专栏", "ztzl/zthd/", "department", "news", 8, 10282, (HJ_SPECIALS, 10285), False),
+), 3_500_000, HJ_SPECIAL_FEEDS, HJ_SPECIALS)
 
 TOWN_SPECS: dict[str, TownSpec] = {spec.id: spec for spec in (HUMEN, HJ)}
 
@@ -134,5 +164,5 @@ def build_town_index(seed: int, count: int, town: TownSpec) -> list[TownMeta]:
     return out
 
 
-__all__ = ["BEIJING", "HJ", "HUMEN", "TOWN_SPECS", "Skin", "TownColumn", "TownMeta", "TownSpec",
-           "build_town_index"]
+__all__ = ["BEIJING", "HJ", "HJ_SPECIALS", "HUMEN", "TOWN_SPECS", "ParentFeed", "Skin", "TownColumn", "TownMeta",
+           "TownSpec", "build_town_index"]

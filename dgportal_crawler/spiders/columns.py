@@ -86,6 +86,7 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
             spider.usage_problem = None
             spider.allowed_domains = sorted(spider.dgportal_run.allowed_hosts)
             spider.max_list_pages = config.get_int(crawler.settings, "DGPORTAL_MAX_LIST_PAGES")
+            spider.feed_max_depth = max(0, config.get_int(crawler.settings, "DGPORTAL_FEED_MAX_DEPTH"))
         except (ProfileError, CrawlArgumentError) as exc:
             # `scrapy crawl` has no place for a usage error: say it once, then close at start.
             # With no run, no other component switches on, so nothing else complains.

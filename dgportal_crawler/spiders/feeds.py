@@ -1,13 +1,23 @@
 """The feed route: a column with ``feed = N`` takes its article URLs and dates from
 ``/postmeta/i/<N>.json`` (no list parsing, no paging), and falls back to its HTML list when
 the feed fails, is not a feed, or is empty. Navigation only: the feed is read by
-:func:`dgportal_crawler.extract.feed.parse_feed`."""
+:func:`dgportal_crawler.extract.feed.parse_feed`.
+
+A feed's ``children`` are feeds too (a 专题专栏 feed lists its topics' feeds, not articles):
+their articles belong to the column. They are read one after another, down to
+``DGPORTAL_FEED_MAX_DEPTH`` levels, each feed once (a child naming its parent or itself is
+not read again) and each article asked for once across the tree. The walk's state travels in
+the requests' ``cb_kwargs`` (:class:`FeedWalk`), so it stays whole when a worker of a
+distributed crawl reads the next feed. A child that is another crawled column's feed is left
+to that column; a child that fails or is empty is counted and named once at the end.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
@@ -15,19 +25,24 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from dgportal_crawler.extract import ExtractionError, parse_list_page
-from dgportal_crawler.extract.feed import feed_url, parse_feed, rebase
+from dgportal_crawler.extract.feed import Feed, feed_url, parse_feed, rebase
 from dgportal_crawler.extract.gkmlpt import GKMLPT
 from dgportal_crawler.profile import Column
 from dgportal_crawler.stats import (
     ARTICLES_DISCOVERED,
+    FEED_CHILD_ELSEWHERE,
+    FEED_CHILD_UNREAD,
+    FEED_CHILDREN,
     FEED_FALLBACK,
     FEED_LIST_ONLY,
     FEED_OFF_SITE,
     FEED_ONLY,
+    FEED_REPEATED,
     FEED_ROUTE,
     LIST_PAGES,
     LISTED,
     META_COLUMN,
+    META_FEED_WALK,
     META_KIND,
     OUT_OF_RANGE,
     column_key,
@@ -35,6 +50,17 @@ from dgportal_crawler.stats import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class FeedWalk:
+    """One column's walk through its feed and the feeds below it."""
+
+    queue: list[tuple[int, int]] = field(default_factory=list)  # (feed id, level) still to read
+    seen: set[int] = field(default_factory=set)  # feeds read or queued: a cycle ends here
+    listed: set[str] = field(default_factory=set)  # article URLs the tree named (asked for once)
+    own: dict[str, dt.date | None] = field(default_factory=dict)  # the column feed's own entries
+    unread: list[int] = field(default_factory=list)  # child feeds that failed or were empty
 
 
 class FeedRoute:
@@ -55,28 +81,98 @@ class FeedRoute:
                               meta={META_KIND: "list", META_COLUMN: column.id})
 
     def parse_feed(self, response: Response, column: Column) -> Iterator[Any]:
-        run, stats = self.run, self.crawler.stats  # type: ignore[attr-defined]
         try:
             feed = parse_feed(response.body, response.url)
         except ExtractionError as exc:
             yield self._fall_back(column, str(exc))
             return
-        if not feed.entries:
+        if not feed.entries and not feed.children:
             yield self._fall_back(column, "the feed lists no article")
             return
-        inc(stats, column_key(column.id, FEED_ROUTE))
-        dated: dict[str, dt.date | None] = {}
+        walk = FeedWalk(seen={column.feed} if column.feed else set())
+        yield from self._take(feed, column, walk, 0, own=True)
+        yield from self._next_feed(column, walk)
+
+    def parse_child_feed(self, response: Response, column: Column, walk: FeedWalk, feed_id: int,
+                         level: int) -> Iterator[Any]:
+        try:
+            feed = parse_feed(response.body, response.url)
+        except ExtractionError as exc:
+            self._unread(column, walk, feed_id, str(exc))
+        else:
+            if feed.entries or feed.children:
+                inc(self.crawler.stats, column_key(column.id, FEED_CHILDREN))  # type: ignore[attr-defined]
+                yield from self._take(feed, column, walk, level, own=False)
+            else:
+                self._unread(column, walk, feed_id, "empty")
+        yield from self._next_feed(column, walk)
+
+    def child_feed_failed(self, failure: Failure) -> Iterator[Any]:
+        kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        reason = f"HTTP {response.status}" if response is not None else type(failure.value).__name__
+        self._unread(kwargs["column"], kwargs["walk"], kwargs["feed_id"], reason)
+        yield from self._next_feed(kwargs["column"], kwargs["walk"])
+
+    def _take(self, feed: Feed, column: Column, walk: FeedWalk, level: int, own: bool) -> Iterator[Any]:
+        """Ask for the feed's articles not asked for already; queue its children."""
+        run, stats = self.run, self.crawler.stats  # type: ignore[attr-defined]
         for entry in feed.entries:
             url = rebase(entry.url, run.profile.base_url)
             if not run.on_site(url):
                 inc(stats, column_key(column.id, FEED_OFF_SITE))
                 continue
-            dated[url] = entry.date
+            if own:
+                walk.own[url] = entry.date
+            if url in walk.listed:
+                inc(stats, column_key(column.id, FEED_REPEATED))
+                continue
+            walk.listed.add(url)
             yield from self._listed(url, entry.date, column)
-        # one list page, to see whether the feed keeps up with the list (and lose nothing if not)
-        yield scrapy.Request(self.run.profile.list_url(column), callback=self.compare_with_list,  # type: ignore[attr-defined]
-                             errback=self.comparison_failed, cb_kwargs={"column": column, "feed": dated},
-                             meta={META_KIND: "list", META_COLUMN: column.id})
+        if level >= self.feed_max_depth:  # type: ignore[attr-defined]
+            return
+        elsewhere = {c.feed: c.id for c in run.plan.columns if c.feed and c.id != column.id}
+        for child in feed.children:
+            if child in walk.seen:
+                continue
+            walk.seen.add(child)
+            if child in elsewhere:
+                inc(stats, column_key(column.id, FEED_CHILD_ELSEWHERE))
+                logger.info("column %s: child feed %s is column %s's own feed; its articles go there",
+                            column.id, child, elsewhere[child])
+                continue
+            walk.queue.append((child, level + 1))
+
+    def _next_feed(self, column: Column, walk: FeedWalk) -> Iterator[Any]:
+        """The next feed of the tree, or, when all are read, the end of the walk: the route
+        counted, the list compared with the column feed's own entries (children's articles
+        live in their own folders, not on this list), or the fall-back when the whole tree
+        named no article."""
+        if walk.queue:
+            feed_id, level = walk.queue.pop(0)
+            # dont_filter: two columns may share a child feed; the walk's own `seen` ends cycles
+            yield scrapy.Request(feed_url(self.run.profile.base_url, feed_id), callback=self.parse_child_feed,  # type: ignore[attr-defined]
+                                 errback=self.child_feed_failed, dont_filter=True,
+                                 cb_kwargs={"column": column, "walk": walk, "feed_id": feed_id, "level": level},
+                                 meta={META_KIND: "list", META_COLUMN: column.id, META_FEED_WALK: True})
+            return
+        if walk.unread:
+            logger.warning("column %s: %d child feeds of feed %s not read (%s); the column has what the "
+                           "others list", column.id, len(walk.unread), column.feed,
+                           ", ".join(map(str, walk.unread)))
+        if not walk.listed:
+            yield self._fall_back(column, "neither the feed nor its child feeds list an article on the site")
+            return
+        inc(self.crawler.stats, column_key(column.id, FEED_ROUTE))  # type: ignore[attr-defined]
+        if walk.own:  # one list page, to see whether the feed keeps up with the list
+            yield scrapy.Request(self.run.profile.list_url(column), callback=self.compare_with_list,  # type: ignore[attr-defined]
+                                 errback=self.comparison_failed, cb_kwargs={"column": column, "feed": walk.own},
+                                 meta={META_KIND: "list", META_COLUMN: column.id, META_FEED_WALK: True})
+
+    def _unread(self, column: Column, walk: FeedWalk, feed_id: int, reason: str) -> None:
+        inc(self.crawler.stats, column_key(column.id, FEED_CHILD_UNREAD))  # type: ignore[attr-defined]
+        walk.unread.append(feed_id)
+        logger.info("column %s: child feed %s not read (%s)", column.id, feed_id, reason)
 
     def _listed(self, url: str, date: dt.date | None, column: Column) -> Iterator[Any]:
         run, stats = self.run, self.crawler.stats  # type: ignore[attr-defined]

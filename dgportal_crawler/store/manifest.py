@@ -12,6 +12,12 @@ and month files are only appended to, so a run hashes about what it wrote, howev
 archive has grown. An mtime is recorded only for a file that had not changed for
 :data:`RACY_NS` when it was hashed (a change within the same timestamp tick could
 otherwise go unnoticed); such a file is simply hashed again next time.
+
+A manifest never forgets what it recorded: the crawler only appends to month files and
+``events.jsonl`` and never rewrites or deletes a covered file, so a recorded file whose first
+``size`` bytes changed, or which vanished, is damage. Its recorded entry is kept (and
+``on_damage`` told) so that ``dgportal verify`` goes on reporting it; re-recording it would
+launder the damage into the next manifest. ``full=True`` is the deliberate re-baseline.
 """
 
 from __future__ import annotations
@@ -82,6 +88,27 @@ def file_digest(path: Path, limit: int | None = None) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _digest_extending(path: Path, recorded_size: int) -> tuple[str, int, str | None]:
+    """``(sha256, size, sha256 of the first recorded_size bytes)`` in one read; the prefix
+    digest is None when the file is now shorter than that."""
+    digest = hashlib.sha256()
+    prefix: str | None = None
+    size = 0
+    with Path(path).open("rb") as fh:
+        if recorded_size == 0:
+            prefix = digest.hexdigest()
+        while chunk := fh.read(CHUNK):
+            if prefix is None and size + len(chunk) >= recorded_size:
+                cut = recorded_size - size
+                digest.update(chunk[:cut])
+                prefix = digest.hexdigest()
+                chunk = chunk[cut:]
+                size += cut
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size, prefix
+
+
 def load_manifest(site_folder: Path) -> dict[str, Any]:
     """The manifest as written; ``FileNotFoundError`` when there is none, :class:`ManifestError`
     when it cannot be read as one."""
@@ -110,30 +137,41 @@ def unchanged_since(manifest: Mapping[str, Any], rel: str, stat: os.stat_result)
 def build_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = None,
                    previous: Mapping[str, Any] | None = None,
                    now_ns: Callable[[], int] = time.time_ns,
-                   on_hash: Callable[[str], None] | None = None) -> dict[str, Any]:
+                   on_hash: Callable[[str], None] | None = None,
+                   on_damage: Callable[[str, str], None] | None = None) -> dict[str, Any]:
     """The manifest as a dict, without writing it.
 
     Entries of ``previous`` are reused for files whose size and mtime are unchanged; every
-    other file is hashed (and ``on_hash(rel)`` called). ``now_ns`` is the filesystem's clock
-    for the :data:`RACY_NS` rule; ``clock`` gives ``generated_at``.
+    other file is hashed (and ``on_hash(rel)`` called). A recorded file that vanished or whose
+    recorded bytes changed keeps its entry and ``on_damage(rel, what)`` is called. ``now_ns``
+    is the filesystem's clock for the :data:`RACY_NS` rule; ``clock`` gives ``generated_at``.
     """
     site_folder = Path(site_folder)
     previous = previous or {}
+    recorded: Mapping[str, Any] = previous.get("files", {})
     files: dict[str, dict[str, Any]] = {}
     mtimes: dict[str, int] = {}
-    for rel in covered_files(site_folder):
+    present = covered_files(site_folder)
+    for rel in present:
         path = site_folder / rel
         before = path.stat()  # before reading: a change while hashing then shows next time
         if unchanged_since(previous, rel, before):
-            files[rel] = dict(previous["files"][rel])
+            files[rel] = dict(recorded[rel])
             mtimes[rel] = before.st_mtime_ns
             continue
         if on_hash is not None:
             on_hash(rel)
-        sha, size = file_digest(path)
-        files[rel] = {"sha256": sha, "size": size}
-        if size == before.st_size and now_ns() - before.st_mtime_ns >= RACY_NS:
+        damage = _hash_into(files, rel, path, recorded.get(rel))
+        if damage:
+            if on_damage is not None:
+                on_damage(rel, damage)
+            continue  # no mtime: hashed (and reported) again next time
+        if files[rel]["size"] == before.st_size and now_ns() - before.st_mtime_ns >= RACY_NS:
             mtimes[rel] = before.st_mtime_ns
+    for rel in sorted(set(recorded) - set(present)):
+        files[rel] = dict(recorded[rel])
+        if on_damage is not None:
+            on_damage(rel, "missing")
     generated = (clock or (lambda: datetime.now(UTC)))()
     return {
         "manifest_version": MANIFEST_VERSION,
@@ -143,11 +181,32 @@ def build_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = 
     }
 
 
+def _hash_into(files: dict[str, dict[str, Any]], rel: str, path: Path, entry: Any) -> str:
+    """Hash ``path`` into ``files[rel]``; when it no longer extends its recorded ``entry``,
+    keep the entry and return what happened to it (empty when all is well)."""
+    size = entry.get("size") if isinstance(entry, dict) else None
+    if not isinstance(size, int):
+        sha, size = file_digest(path)
+        files[rel] = {"sha256": sha, "size": size}
+        return ""
+    sha, now, prefix = _digest_extending(path, size)
+    if prefix is None:
+        files[rel] = dict(entry)
+        return f"shrank from {size} to {now} bytes"
+    if prefix != entry.get("sha256"):
+        files[rel] = dict(entry)
+        return f"its first {size} bytes changed"
+    files[rel] = {"sha256": sha, "size": now}
+    return ""
+
+
 def write_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = None,
                    full: bool = False, now_ns: Callable[[], int] = time.time_ns,
-                   on_hash: Callable[[str], None] | None = None) -> dict[str, Any]:
+                   on_hash: Callable[[str], None] | None = None,
+                   on_damage: Callable[[str, str], None] | None = None) -> dict[str, Any]:
     """Write ``manifest.json`` atomically and return what was written. Only files that are
-    new or changed since the last manifest are hashed, unless ``full``."""
+    new or changed since the last manifest are hashed, unless ``full`` (which also records
+    damaged files as they are now: a deliberate re-baseline)."""
     layout = SiteLayout(Path(site_folder))
     previous = None
     if not full:
@@ -156,6 +215,6 @@ def write_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = 
         except (FileNotFoundError, ManifestError):
             previous = None  # nothing to reuse: hash everything
     manifest = build_manifest(layout.site_dir, clock=clock, previous=previous, now_ns=now_ns,
-                              on_hash=on_hash)
+                              on_hash=on_hash, on_damage=on_damage)
     write_atomic(layout.manifest_file, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return manifest

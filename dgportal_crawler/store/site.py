@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +27,10 @@ from dgportal_crawler.store.lock import site_lock
 from dgportal_crawler.store.manifest import write_manifest
 from dgportal_crawler.store.origin import check_origin, record_origin
 from dgportal_crawler.store.recovery import Recovery, recover
-from dgportal_crawler.store.state import StateStore
+from dgportal_crawler.store.state import StateStore, StateWriteError
 from dgportal_crawler.store.warc import DEFAULT_MAX_BYTES, WarcArchive
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +112,24 @@ class SiteArchive:
             return
         self.closed = True
         with self._lock:  # released last, whatever fails before
-            self._files.close()  # WARC, events, state (committed), lines
-            self.layout.open_marker.unlink(missing_ok=True)  # only once the state is safe
+            failed_before = self.state.write_failure is not None
+            try:
+                self._files.close()  # WARC, events, state (committed), lines
+            except StateWriteError as exc:
+                if not failed_before:
+                    logger.error("%s", exc)
+            if self.state.write_failure is None:
+                # Only once the state is safe: a kept marker makes the next run replay the
+                # lines into the state, as after a kill.
+                self.layout.open_marker.unlink(missing_ok=True)
             if report is not None:
                 write_run_report(self.layout, self.run_id, report())
-            write_manifest(self.layout.site_dir, clock=self.clock)
+            write_manifest(self.layout.site_dir, clock=self.clock, on_damage=self._damaged)
+
+    def _damaged(self, rel: str, what: str) -> None:
+        logger.error("%s in %s changed after it was recorded (%s): not re-recorded in the "
+                     "manifest; `dgportal verify %s` reports it", rel, self.layout.site_dir, what,
+                     self.layout.site_dir)
 
 
 def write_run_report(layout: SiteLayout, run_id: str, report: Mapping[str, Any]) -> Path:

@@ -10,6 +10,7 @@ the last batch, which :meth:`StateStore.apply_lines` recovers from the archive t
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from dgportal_crawler.store.state_schema import (
     REBUILD_HINT,
     ArticleState,
     StateError,
+    StateWriteError,
     open_state_db,
 )
 
-__all__ = ["REBUILD_HINT", "ArticleState", "Change", "ChangeKind", "StateError", "StateStore"]
+__all__ = ["REBUILD_HINT", "ArticleState", "Change", "ChangeKind", "StateError", "StateStore",
+           "StateWriteError"]
 
 ChangeKind = Literal["new", "updated", "unchanged"]
 _SELECT_ONE = f"SELECT {', '.join(COLUMNS)} FROM articles WHERE id = ?"
@@ -56,6 +59,7 @@ class StateStore:
         self.commit_every = commit_every
         self._pending = 0
         self._db = open_state_db(self.path)
+        self.write_failure: str | None = None  # set by the first failed write; no more after it
 
     def get(self, article_id: str) -> ArticleState | None:
         row = self._db.execute(_SELECT_ONE, (article_id,)).fetchone()
@@ -200,13 +204,18 @@ class StateStore:
         return rows == [("ok",)]
 
     def commit(self) -> None:
+        self._check_writable()
         if self._db.in_transaction:
-            self._db.execute("COMMIT")
+            with self._writing():
+                self._db.execute("COMMIT")
         self._pending = 0
 
     def close(self) -> None:
-        self.commit()
-        self._db.close()
+        """Commit and close; the connection is closed even when the commit fails."""
+        try:
+            self.commit()
+        finally:
+            self._db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -215,11 +224,31 @@ class StateStore:
                  tb: TracebackType | None) -> None:
         self.close()
 
+    def _check_writable(self) -> None:
+        if self.write_failure is not None:
+            raise StateWriteError(self.write_failure)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn a failed write into :class:`StateWriteError` once, rolling the batch back so
+        the file holds only whole batches."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+            self.write_failure = (f"the state {self.path} could not be written ({exc}); the archive "
+                                  "lines are safe and the next run rebuilds the state from them")
+            raise StateWriteError(self.write_failure) from exc
+
     def _write(self, sql: str, params: tuple[Any, ...]) -> int:
         """Run one write in the current batch; returns the number of rows it changed."""
-        if not self._db.in_transaction:
-            self._db.execute("BEGIN")
-        changed = self._db.execute(sql, params).rowcount
+        self._check_writable()
+        with self._writing():
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+            changed = self._db.execute(sql, params).rowcount
         self._pending += 1
         if self._pending >= self.commit_every:
             self.commit()

@@ -48,6 +48,12 @@ class StateError(Exception):
     """The state file cannot be used; the message says how to recover."""
 
 
+class StateWriteError(StateError):
+    """A write or commit failed mid-run (disk full, I/O error): the batch was rolled back and
+    the store takes no more writes. The archive lines are safe; replaying them into the
+    state (as after a kill) brings it back."""
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleState:
     id: str

@@ -81,3 +81,25 @@ def test_a_robots_txt_server_error_forbids_the_whole_site(capsys):
         server.server_close()
     assert code == 3 and "robots.txt disallows the home page" in err
     assert _Robots503.seen == ["/robots.txt"]
+
+
+def test_the_users_download_delay_is_discoverys_delay_and_none_leaves_the_default() -> None:
+    from scrapy.settings import Settings
+
+    from dgportal_crawler.commands.discover import politeness_delay
+
+    given = Settings({"DOWNLOAD_DELAY": "2.5"})
+    assert politeness_delay(given, {"DOWNLOAD_DELAY": "2.5"}) == 2.5
+    assert politeness_delay(Settings(), {}) is None  # the fetcher then waits as a crawl would
+
+
+def test_a_download_delay_given_on_the_command_line_slows_discovery_even_on_loopback(capsys, replica_server):
+    import time
+
+    started = time.monotonic()
+    code, _, err = _discover(capsys, "humen", "--base-url", f"{replica_server.origin}/humen/",
+                             "-s", "DGPORTAL_DISCOVER_MAX_REQUESTS=3", "-s", "DOWNLOAD_DELAY=0.4")
+    # three requests, two waits of 0.4 s: a lower bound only (the exact spacing is tested with
+    # a fake clock in tests/discover/test_discover_fetch.py)
+    assert time.monotonic() - started >= 0.8
+    assert code == 1 and "stopped after 3 requests" in err

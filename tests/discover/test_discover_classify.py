@@ -10,6 +10,7 @@ from dgportal_crawler.discover.classify import (
     ListReading,
     category_id,
     column_names,
+    feed_refs,
     folder_of,
     nav_links,
     read_list,
@@ -101,6 +102,14 @@ def test_category_id_is_the_nfcms_cat_id_of_the_pages_script() -> None:
     assert category_id(b"<script>var NFCMS_CAT_ID = '9312';</script>") == 9312
     assert category_id(b'<script>NFCMS_CAT_ID="10271"</script>') == 10271
     assert category_id(b"<script>var NFCMS_SITE_ID = 1;</script>") is None
+
+
+def test_feed_refs_are_the_feeds_a_pages_scripts_load_once_each_in_order() -> None:
+    body = (b'<script>loadFeed("/postmeta/i/10280.json", "ztzl");</script>'
+            b"<script>$.get('https://www.dg.gov.cn/postmeta/i/9149.json'); load('/postmeta/i/10280.json')</script>"
+            b'<a href="/postmeta/i/abc.json">x</a>')
+    assert feed_refs(body) == [10280, 9149]
+    assert feed_refs(b"<html>no feed</html>") == []
 
 
 def test_folder_of_keeps_a_folder_and_drops_a_file() -> None:

@@ -30,6 +30,16 @@ def test_entries_keep_order_absolute_urls_and_dates_from_text_or_epoch():
     assert feed.children == [9150, 9151]
 
 
+@pytest.mark.parametrize(("extra", "name", "children"), [
+    ({"name": " 专题专栏 ", "children": [9150, True, "9151", 9152]}, "专题专栏", [9150, 9152]),
+    ({"name": 7, "children": "9150"}, "", []),
+    ({}, "", []),
+])
+def test_a_feeds_name_and_children_are_kept_and_anything_else_dropped(extra, name, children):
+    feed = parse_feed(_feed([], **extra), URL)
+    assert (feed.name, feed.children, feed.entries) == (name, children, [])
+
+
 def test_entries_without_a_url_are_counted_and_duplicates_dropped():
     feed = parse_feed(_feed([{"title": "x"}, {"url": "javascript:void(0)"},
                              {"url": "/a/content/post_1.html"}, {"url": "/a/content/post_1.html"}]), URL)

@@ -40,7 +40,7 @@ def test_towns_have_different_column_sets(portal):
     assert columns["houjie"] == {"hjyw", "tzgg", "czjs", "fttd", "sqdt", "zcjd"}
     assert columns["humen"] == {"c1471", "c1502", "zcdt", "c1507"}
     # hj's disclosure platform (/dghjz/gkmlpt/) belongs to the hj site
-    assert columns["hj"] == {"hjyw", "tzgg", "tpxw", "gkmlpt-2941", "gkmlpt-2945", "gkmlpt-2950"}
+    assert columns["hj"] == {"hjyw", "tzgg", "tpxw", "zthd", "gkmlpt-2941", "gkmlpt-2945", "gkmlpt-2950"}
 
 
 def test_humen_column_paths_are_not_the_pinyin_of_their_names(portal):
@@ -69,6 +69,38 @@ def test_a_feed_lists_its_column_newest_first_with_absolute_urls(portal):
     assert [a["url"] for a in feed["articles"]] == [a["url"] for a in expected]
     assert feed["articles"][0]["created_at"][:10] == expected[0]["published_at"][:10]
     assert portal.respond("/postmeta/i/1.json").status == 404
+
+
+def _feed(portal, feed_id: int) -> dict:
+    response = portal.respond(f"/postmeta/i/{feed_id}.json")
+    assert response.status == 200
+    return json.loads(response.body)
+
+
+def test_hjs_special_topics_feed_is_a_tree_with_a_cycle_a_404_an_empty_child_and_a_repeat(portal):
+    topics = sorted((a for a in portal.ground_truth("hj") if a["column"] == "zthd"),
+                    key=lambda a: a["published_at"], reverse=True)
+    assert len(topics) >= 4 and {tuple(a["column_path"]) for a in topics} == {("专题专栏", "专题活动")}
+    parent = _feed(portal, 10280)
+    assert (parent["name"], parent["articles"], parent["children"]) == ("专题专栏", [], [10282, 10283, 10284, 10280])
+    child = _feed(portal, 10282)
+    assert [a["url"] for a in child["articles"]] == [a["url"] for a in topics]
+    assert child["children"] == [10280, 10285]  # names its parent again: a cycle
+    assert portal.respond("/postmeta/i/10283.json").status == 404
+    assert (_feed(portal, 10284)["articles"], _feed(portal, 10284)["children"]) == ([], [])
+    repeat = _feed(portal, 10285)
+    assert [a["url"] for a in repeat["articles"]] == [a["url"] for a in topics[:3]]
+    assert repeat["children"] == [10282]
+    page = topics[0]["url"].removeprefix("https://www.dg.gov.cn")
+    assert portal.respond(page).status == 200
+
+
+def test_only_the_feed_tree_leads_to_hjs_special_topics_column(portal):
+    home = portal.respond("/hj/").body.decode("utf-8")
+    other_list = portal.respond("/hj/xwdt/hjyw/index.html").body.decode("utf-8")
+    assert "ztzl/zthd" not in home and "ztzl/zthd" not in other_list
+    assert '"/postmeta/i/10280.json"' in home  # the home page's 专题专栏 block loads it
+    assert portal.respond("/hj/ztzl/zthd/index.html").status == 200
 
 
 def test_houjie_feed_9149_is_its_notice_column_one_article_behind(portal):

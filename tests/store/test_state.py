@@ -220,3 +220,52 @@ def test_rebuild_replaces_a_good_database_and_its_wal(tmp_path: Path) -> None:
     finally:
         rebuilt.close()
         store.close()
+
+
+_DISK_FULL_CHILD = """
+import resource, signal, sys
+from pathlib import Path
+from dgportal_crawler.store.state import StateStore, StateWriteError
+
+store = StateStore(Path(sys.argv[1]), commit_every=10)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG as an error, not a killed process
+resource.setrlimit(resource.RLIMIT_FSIZE, (96 * 1024, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+written = 0
+try:
+    for n in range(100_000):
+        store.record_fetch(f"houjie:{n}", "https://www.dg.gov.cn/" + "p" * 400 + str(n),
+                           text_sha256="1" * 64, revision=1, etag=None, last_modified=None,
+                           status=200, published_at=None, seen_at="2026-01-01T00:00:00Z")
+        written += 1
+except StateWriteError as exc:
+    print(written, "first:", exc)
+for attempt in (lambda: store.record_not_modified("houjie:0", "2026-01-02T00:00:00Z"), store.close):
+    try:
+        attempt()
+    except StateWriteError as exc:
+        print("again:", exc)
+"""
+
+
+def test_a_write_that_fails_mid_run_rolls_back_its_batch_and_refuses_the_rest(tmp_path: Path) -> None:
+    """A real failed write (a child's file size limit stands in for a full disk): one
+    StateWriteError naming the file, the batch rolled back, every later write (and the
+    closing commit) refused with the same message, and the file left whole."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "state.sqlite"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _DISK_FULL_CHILD, str(path)],
+                          capture_output=True, text=True, timeout=120, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    first, *again = done.stdout.splitlines()
+    written = int(first.split()[0])
+    assert written > 10, first  # some batches fitted before the limit
+    assert f"the state {path} could not be written (" in first
+    assert "the next run rebuilds the state from them" in first
+    assert len(again) == 2 and all(line == "again: " + first.split("first: ")[1] for line in again)
+    with StateStore(path) as store:  # without the limit: a sound file with whole batches only
+        assert store.integrity_ok()
+        kept = len(store.known_ids())
+    assert kept % 10 == 0 and 10 <= kept <= written, (kept, written)

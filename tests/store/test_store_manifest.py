@@ -103,14 +103,44 @@ def test_an_incremental_run_hashes_only_what_it_wrote(site: Path) -> None:
     assert manifest["files"][FEB] == {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-def test_a_file_touched_again_is_hashed_again_even_at_the_same_size(site: Path) -> None:
-    hashed_by(site)
+def test_a_recorded_file_rewritten_at_the_same_size_is_reported_not_re_recorded(site: Path) -> None:
+    _, first = hashed_by(site)
     data = (site / FEB).read_bytes()
     (site / FEB).write_bytes(data.replace(b"houjie:1", b"houjie:9"))
     os.utime(site / FEB, ns=(LONG_AGO_NS + 1, LONG_AGO_NS + 1))  # one nanosecond later
-    hashed, manifest = hashed_by(site)
-    assert hashed == [FEB]
-    assert manifest["files"][FEB]["sha256"] == hashlib.sha256((site / FEB).read_bytes()).hexdigest()
+    damaged: list[tuple[str, str]] = []
+    hashed, manifest = hashed_by(site, on_damage=lambda rel, what: damaged.append((rel, what)))
+    assert hashed == [FEB]  # the mtime moved, so it was read again
+    assert damaged == [(FEB, f"its first {len(data)} bytes changed")]
+    assert manifest["files"][FEB] == first["files"][FEB]  # the recorded checksum stands
+    assert FEB not in manifest["mtime_ns"]  # so every later write reads and reports it again
+    assert verify_report(site, SCHEMA).problems == [Problem(FEB, None, "changed since manifest: sha256 differs")]
+
+
+def test_a_recorded_file_that_shrank_or_vanished_keeps_its_entry(site: Path) -> None:
+    _, first = hashed_by(site)
+    warc = "warc/run1-00001.warc.gz"
+    (site / warc).write_bytes((site / warc).read_bytes()[:-10])
+    (site / "runs/run1.json").unlink()
+    damaged: list[tuple[str, str]] = []
+    _, manifest = hashed_by(site, on_damage=lambda rel, what: damaged.append((rel, what)))
+    size = first["files"][warc]["size"]
+    assert damaged == [(warc, f"shrank from {size} to {size - 10} bytes"), ("runs/run1.json", "missing")]
+    assert manifest["files"] == first["files"]
+
+
+def test_an_appended_file_is_re_recorded_and_full_re_baselines_a_damaged_one(site: Path) -> None:
+    hashed_by(site)
+    with (site / FEB).open("ab") as fh:
+        fh.write(line(3))
+    damaged: list[tuple[str, str]] = []
+    _, grown = hashed_by(site, on_damage=lambda rel, what: damaged.append((rel, what)))
+    assert damaged == []
+    assert grown["files"][FEB]["sha256"] == hashlib.sha256((site / FEB).read_bytes()).hexdigest()
+    (site / FEB).write_bytes(b"rewritten\n")
+    _, rebased = hashed_by(site, full=True, on_damage=lambda rel, what: damaged.append((rel, what)))
+    assert damaged == []
+    assert rebased["files"][FEB] == {"sha256": hashlib.sha256(b"rewritten\n").hexdigest(), "size": 10}
 
 
 def test_files_changed_just_before_the_write_get_no_mtime_and_are_hashed_next_time(site: Path) -> None:
