@@ -60,11 +60,8 @@ logger = logging.getLogger(__name__)
 #: On-site redirects followed for one article before giving up.
 MAX_REDIRECTS = 5
 #: Answers some Guangdong portals give crawlers instead of pages: say so plainly.
-CHALLENGE_HINTS = {
-    f"http_{code}": " (the site may be challenging crawlers: slow down with -s DOWNLOAD_DELAY=5 "
-    "and set --contact; nothing was stored for this page)"
-    for code in (403, 412, 429, 521)
-}
+CHALLENGE_HINTS = {f"http_{code}": " (the site may be challenging crawlers: slow down with -s DOWNLOAD_DELAY=5 and "
+                   "set --contact; nothing was stored for this page)" for code in (403, 412, 429, 521)}
 
 #: A column whose first list page is missing or unreadable was probably configured wrong.
 DISCOVER_HINT = ("; the column's URL or template may be wrong: `dgportal discover {site} --write "
