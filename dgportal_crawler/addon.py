@@ -53,7 +53,12 @@ COMPONENTS: dict[str, dict[str, int | None]] = {
         "dgportal_crawler.pipelines.AttachmentPipeline": 900,
     },
     "DOWNLOADER_MIDDLEWARES": {
-        "dgportal_crawler.middlewares.SiteBoundsMiddleware": 40,  # before offsite and robots.txt
+        "dgportal_crawler.middlewares.SiteBoundsMiddleware": 40,  # before robots.txt
+        # Scrapy's offsite filter drops an off-site request when it is scheduled, with neither
+        # errback nor request_dropped: a list page redirected (or meta-refreshed) off the site
+        # ended its column silently, exit 0. SiteBounds refuses the same requests in the
+        # downloader, where the request's errback counts the failure.
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
         # robots.txt per RFC 9309 (a 5xx or no answer disallows everything) instead of Scrapy's
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
         "dgportal_crawler.robots.RobotsPolicyMiddleware": 100,

@@ -89,7 +89,8 @@ def _add_replica(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--encodings", action="store_true",
                    help="serve some legacy pages in GBK/GB18030 or with a BOM")
     s.add_argument("--faults", default=None, metavar="SPEC",
-                   help="inject faults, deterministic by seed: rate=0.1,seed=7[,kinds=a+b] (replica/faults.py)")
+                   help="inject faults, deterministic by seed: rate=0.1,seed=7[,kinds=a+b][,delay=S] "
+                        "(replica/faults.py)")
     s.add_argument("--parent-pid", type=int, default=None, metavar="PID",
                    help="stop when this process is gone (ReplicaServer and --demo use it)")
     s.set_defaults(handler=_lazy("dgportal_crawler.commands.replica", "serve"))

@@ -5,6 +5,10 @@ A column's list is newest first. After a run the archive knows, per column, one 
 D`` (every page from the newest down to entries dated D) or nothing. An incremental run may
 stop paging at pages of known articles only inside a complete column; anywhere else it pages
 on (known articles cost no request) until the column is complete or ``--since`` says stop.
+
+A run in which a list page or a listed article of the column failed leaves a hole the next
+run must reach: the column falls back to ``back to <today>`` (a claim of nothing), so that run
+pages it to its end instead of stopping at the known first page.
 """
 
 from __future__ import annotations
@@ -27,10 +31,14 @@ class ListFacts:
     since: str | None  # the run's --since, ISO date
     until: str | None  # the run's --until, ISO date
     finished: bool  # the run finished (was not stopped by a signal or an error)
+    today: str  # ISO date of the run: what a column with a hole falls back to
+    articles_failed: int = 0  # listed articles that failed (not attachments)
 
 
 def next_coverage(current: str | None, facts: ListFacts) -> str | None:
     """The column's coverage after this run: ``COMPLETE``, an ISO date, or None (unknown)."""
+    if facts.list_failed or facts.articles_failed:
+        return None if current is None else max(current, facts.today)
     read_whole_span = (facts.finished and facts.list_pages > 0 and not facts.list_failed
                        and facts.until is None)  # --until skips the newest entries
     if not read_whole_span:

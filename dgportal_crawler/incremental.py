@@ -34,6 +34,7 @@ from dgportal_crawler.coverage import COMPLETE
 from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.runcontext import CrawlRun, crawl_run
 from dgportal_crawler.stats import (
+    DUPLICATE,
     META_COLUMN,
     META_FEED_WALK,
     META_KIND,
@@ -59,6 +60,9 @@ class IncrementalMiddleware:
         self.clock = clock
         self.seen_pages: dict[str, int] = {}
         self.listed: set[str] = set()
+        # Articles this run asked for: one of them found known on a later list page was stored
+        # by this run (reached by a redirect first), so it is a duplicate, not a known article.
+        self.requested: set[str] = set()
         self.rechecked_unlisted = False
 
     @classmethod
@@ -80,6 +84,7 @@ class IncrementalMiddleware:
 
     def _filter(self, response: Response, outputs: list[Any]) -> list[Any]:
         if response.meta.get(META_KIND) != "list":
+            self.requested.update(self.run.profile.article_id(o.url) for o in outputs if _kind(o) == "article")
             return outputs
         column = response.meta.get(META_COLUMN, "-")
         kept: list[Any] = []
@@ -93,10 +98,17 @@ class IncrementalMiddleware:
             self.listed.add(article_id)
             state = store.get(article_id) if store is not None else None
             if state is None or state.withdrawn_at is not None:
+                self.requested.add(article_id)
                 kept.append(out)
+                continue
+            if article_id in self.requested:
+                count(self.crawler.stats, column, DUPLICATE)
+                logger.info("article %s (column %s) was requested already in this run: counted as duplicate",
+                            out.url, column)
                 continue
             known += 1
             if self.mode == "full" or self._young(state.published_at):
+                self.requested.add(article_id)
                 kept.append(_conditional(out, state))
             else:
                 count(self.crawler.stats, column, SKIPPED_KNOWN)

@@ -7,6 +7,7 @@ wire: before redirects are followed and before the body is decompressed.
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,6 +21,8 @@ from dgportal_crawler.clock import Clock, clock_from_settings, format_time
 from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.runcontext import crawl_run
 from dgportal_crawler.stats import META_FETCHED_AT, META_WARC, PREFIX, inc
+
+logger = logging.getLogger(__name__)
 
 #: Requests of ours moved to the origin being crawled now (e.g. restored from a job folder).
 REBASED = PREFIX + "requests_rebased"
@@ -122,4 +125,6 @@ class SiteBoundsMiddleware:
 
     def _refuse(self, request: Request, why: str, message: str) -> None:
         inc(self.crawler.stats, f"{PREFIX}refused/{why}")
+        # the errback counts the failure by its type (IgnoreRequest): the log says why
+        logger.warning("refused %s: %s", request.url[:200], message)
         raise IgnoreRequest(f"refused {request.url[:200]}: {message}")

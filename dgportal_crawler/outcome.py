@@ -88,8 +88,8 @@ def decide(stats: dict[str, Any], columns: list[str], reason: str | None = None,
     if total["failed"]:
         reasons.append(f"{total['failed']} page(s) failed")
     if total[LIST_FAILED]:
-        reasons.append("list pages failed: incremental runs stop at known entries and may not "
-                       "reach the pages missed; run once with --full when the site answers again")
+        # coverage: a column with a failure is not complete, so the next plain run pages it to its end
+        reasons.append("list pages failed: the next run reads those columns to their end again")
     budget = sorted(k.split("/")[-2] for k in stats if k.endswith("/" + LIST_BUDGET_SPENT))
     if budget:
         reasons.append(f"column(s) {', '.join(budget)} stopped at DGPORTAL_MAX_LIST_PAGES list pages")

@@ -32,7 +32,8 @@ HTML_SAMPLE_BYTES = 64 * 1024
 
 CHALLENGE_KINDS: dict[str, SignalTable] = {"challenge": challenge.SIGNALS}
 SOFT_PAGE_KINDS: dict[str, SignalTable] = {"home_page": softpage.HOME_PAGE,
-                                           "not_found": softpage.NOT_FOUND_PAGE}
+                                           "not_found": softpage.NOT_FOUND_PAGE,
+                                           "redirect_page": softpage.REDIRECT_PAGE}
 
 
 class Problem(NamedTuple):

@@ -308,3 +308,16 @@ def test_off_for_someone_elses_spider(tmp_path: Path) -> None:
 def test_off_for_our_spider_given_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(NotConfigured):
         IncrementalMiddleware.from_crawler(make_crawler(HoujieSpider, settings(tmp_path), columns="nope"))
+
+
+def test_a_known_article_this_run_reached_by_a_redirect_is_a_duplicate_when_listed_later(harness: Harness) -> None:
+    """An article listed early redirects to one listed on a later page, which this run stores
+    first: by the time that page is read the state knows it, and it must count as the
+    duplicate it is (one line, one duplicate), not as an article known from an earlier run."""
+    hop = harness.article(5)  # what an article's redirect yields
+    assert harness.list_page([hop], kind="article") == [hop]
+    harness.know(5, OLD)  # stored by this run
+    harness.know(6, OLD)  # stored by an earlier run
+    assert harness.list_page([harness.article(5), harness.article(6)]) == []
+    assert harness.stat("dgportal/column/czjs/duplicate") == harness.stat("dgportal/duplicate") == 1
+    assert harness.stat("dgportal/column/czjs/skipped_known") == 1

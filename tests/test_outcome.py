@@ -26,8 +26,7 @@ def test_a_clean_finished_run_is_ok():
         ({"dgportal/column/czjs/article_failed": 2}, ["2 page(s) failed"]),
         ({"dgportal/column/sqdt/failed": 1, "dgportal/column/czjs/failed": 1}, ["2 page(s) failed"]),
         ({"dgportal/column/sqdt/list_failed": 1},
-         ["1 page(s) failed", "list pages failed: incremental runs stop at known entries and may not reach the "
-                              "pages missed; run once with --full when the site answers again"]),
+         ["1 page(s) failed", "list pages failed: the next run reads those columns to their end again"]),
         ({"log_count/ERROR": 3}, ["3 error(s) in the log"]),
         ({"dgportal/health/fallback_rate": 1, "dgportal/health/challenges": 2},
          ["health check(s) breached: challenges, fallback_rate (see the warnings above)"]),

@@ -68,7 +68,8 @@ def test_every_component_is_registered_in_order():
     assert settings.getdict("SPIDER_MIDDLEWARES") == {"dgportal_crawler.incremental.IncrementalMiddleware": 800}
     downloader = settings.getdict("DOWNLOADER_MIDDLEWARES")
     assert downloader == {
-        "dgportal_crawler.middlewares.SiteBoundsMiddleware": 40,  # before Scrapy's offsite (50)
+        "dgportal_crawler.middlewares.SiteBoundsMiddleware": 40,
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # drops silently; SiteBounds counts
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,  # replaced by ours, at its place
         "dgportal_crawler.robots.RobotsPolicyMiddleware": 100,
         # Content-Encoding undone with the table reextract uses, at Scrapy's own place

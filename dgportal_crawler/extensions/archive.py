@@ -28,8 +28,10 @@ from dgportal_crawler.outcome import SIGNAL_KEY, decide
 from dgportal_crawler.reports import build_run_report, read_run_reports
 from dgportal_crawler.runcontext import CrawlRun, crawl_run
 from dgportal_crawler.stats import (
+    ATTACHMENT_FAILED,
     COLUMN_PREFIX,
     COVERAGE_PREFIX,
+    FAILED,
     LIST_END,
     LIST_FAILED,
     LIST_PAGES,
@@ -176,6 +178,8 @@ class ArchiveSession:
                 since=plan.since.isoformat() if plan.since else None,
                 until=plan.until.isoformat() if plan.until else None,
                 finished=reason == "finished" and not (stats and stats.get_value(SIGNAL_KEY)),
+                today=self.archive.now()[:10],
+                articles_failed=row.get(FAILED, 0) - row.get(LIST_FAILED, 0) - row.get(ATTACHMENT_FAILED, 0),
             )
             current = state.coverage(column.id)
             coverage = next_coverage(current, facts)

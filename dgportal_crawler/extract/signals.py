@@ -79,7 +79,7 @@ SHAPE: SignalTable = {
 
 #: How a verdict names each kind in a message.
 LABELS = {"challenge": "a captcha/challenge page", "home_page": "the site's home page or a list page",
-          "not_found": "a page-not-found page"}
+          "not_found": "a page-not-found page", "redirect_page": "a page that only redirects (meta refresh)"}
 
 
 @dataclass(frozen=True, slots=True)

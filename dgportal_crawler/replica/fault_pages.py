@@ -1,10 +1,12 @@
-"""The pages the fault-injecting replica serves in place of articles (our own text): crawler
-challenges answered with status 200, a not-found page in the site's template, and a body that
-inflates to far more than any page (a compression bomb)."""
+"""The pages the fault-injecting replica serves in place of articles and list pages (our own
+text): crawler challenges answered with status 200, a not-found page in the site's template, a
+meta refresh to another site, and a body that inflates to far more than any page (a
+compression bomb)."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 from functools import lru_cache
 
 _BARE = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>\n'
@@ -33,6 +35,19 @@ BOMB_BYTES = 64 * 2**20
 HUGE_BYTES = 10 * 2**20
 #: What an endless body repeats.
 ENDLESS_CHUNK = ("<p>" + "无尽的正文。" * 2000 + "</p>\n").encode("utf-8")
+
+
+def unit(seed: int, key: str) -> float:
+    """A number in [0, 1) that only ``seed`` and ``key`` decide: which pages a seed faults."""
+    digest = hashlib.sha256(f"{seed}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def offsite_refresh_page(target: str) -> bytes:
+    """A page that only sends the browser elsewhere, at once, with a meta refresh."""
+    head = f'<meta http-equiv="refresh" content="0; url={target}">'
+    return _BARE.format(title="正在跳转", body="<p>页面正在跳转，请稍候……</p>").replace(
+        "</title>", "</title>" + head, 1).encode("utf-8")
 
 
 def challenge_page(variant: int) -> bytes:

@@ -5,34 +5,31 @@ A share (``rate``) of the live articles is chosen by the seed, and each chosen a
 one fault kind, dealt round-robin in a seeded order so that every kind occurs once enough
 articles are chosen. Transient faults (a 5xx burst, a reset, a truncated or slow body) hit only the
 first attempts at a page, so a crawler that retries recovers; the others hit every request.
+List pages are chosen and dealt their own kinds the same way (:mod:`.list_faults`); the
+articles a failed list page hides from the crawler get no fault and are in no answer key.
 
 Each kind says what a correct crawler does with it (:data:`FAULTS`): store the article all
 the same, fail it with a reason, or count it as a duplicate. :meth:`FaultyReplica.answer_key`
-gives that per article id, the way ``Replica.ground_truth`` gives the expected lines.
+gives that per article id, the way ``Replica.ground_truth`` gives the expected lines;
+:meth:`FaultyReplica.failed_list_pages` and :meth:`FaultyReplica.unreached` say the same of
+list pages.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from .fault_pages import ENDLESS_CHUNK, challenge_page, gzip_bomb, huge_page, not_found_page
+from .fault_pages import challenge_page, gzip_bomb, huge_page, not_found_page, offsite_refresh_page, unit
+from .fault_transport import FaultResponse, late
+from .list_faults import LIST_FAULTS, ListFaults, PageKey
 from .site import Replica, ReplicaResponse
 
 Outcome = Literal["stored", "failed", "duplicate"]
 _HTML = "text/html; charset=utf-8"
-
-
-@dataclass(frozen=True)
-class FaultResponse(ReplicaResponse):
-    """An answer the HTTP layer must break on purpose: ``reset`` (abort the connection),
-    ``truncate`` (announce the whole body, send half, close) or ``slow`` (answer late)."""
-
-    transport: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +82,9 @@ FAULTS: dict[str, Fault] = {
     "reset": Fault("stored", "", 1, _transport("reset")),
     "truncated": Fault("stored", "", 1, _transport("truncate")),
     "slow": Fault("stored", "", 1, _transport("slow")),
+    # later than the crawler waits (DOWNLOAD_TIMEOUT, see FaultSpec.delay): the first time only, every time
+    "timeout_once": Fault("stored", "", 1, lambda r, p, ok: late(ok, r.spec.delay)),
+    "timeout": Fault("failed", "article/DownloadTimeoutError", 0, lambda r, p, ok: late(ok, r.spec.delay)),
     "wrong_charset": Fault("stored", "", 0, _wrong_charset),
     "brotli": Fault("stored", "", 0, _brotli),
     "malformed_html": Fault("stored", "", 0, _malformed),
@@ -96,6 +96,9 @@ FAULTS: dict[str, Fault] = {
     "self_redirect": Fault("failed", "article/redirect_loop", 0, _redirect(lambda r, p: p)),
     "bad_location": Fault("failed", "article/bad_location", 0, _redirect(lambda r, p: "http://[::1")),
     "offsite_redirect": Fault("failed", "http_302", 0, _redirect(lambda r, p: "http://example.invalid" + p)),
+    # a page that only moves on (meta refresh) elsewhere: the stub is no article
+    "offsite_refresh": Fault("failed", "redirect_page", 0,
+                             _body(lambda r, p: offsite_refresh_page("http://example.invalid" + p))),
     "file_redirect": Fault("failed", "http_302", 0, _redirect(lambda r, p: "file:///etc/passwd")),
     "gzip_bomb": Fault("failed", "article/IgnoreRequest", 0, _body(lambda r, p: gzip_bomb(), Content_Encoding="gzip")),
     "huge_page": Fault("failed", "too_long", 0, lambda r, p, ok: replace(ok, body=huge_page(ok.body))),
@@ -112,11 +115,12 @@ FAULTS: dict[str, Fault] = {
 class FaultSpec:
     rate: float = 0.1
     seed: int = 1
-    kinds: tuple[str, ...] = tuple(FAULTS)
+    kinds: tuple[str, ...] = (*FAULTS, *LIST_FAULTS)
+    delay: float = 35.0  # seconds a "timeout" answer is late: past the crawl's DOWNLOAD_TIMEOUT (30)
 
     @classmethod
     def parse(cls, text: str) -> FaultSpec:
-        """``rate=0.1,seed=7,kinds=challenge+reset`` (each part optional) or just ``0.1``;
+        """``rate=0.1,seed=7,kinds=challenge+reset,delay=1.5`` (each part optional) or just ``0.1``;
         ValueError with a one-line reason otherwise."""
         values: dict[str, Any] = {}
         for part in filter(None, (p.strip() for p in text.split(","))):
@@ -125,23 +129,21 @@ class FaultSpec:
             try:
                 values[name] = _FIELDS[name](value)
             except KeyError:
-                raise ValueError(f"unknown fault setting {name!r} (rate, seed, kinds)") from None
+                raise ValueError(f"unknown fault setting {name!r} (rate, seed, kinds, delay)") from None
         spec = cls(**values)
-        unknown = sorted(set(spec.kinds) - set(FAULTS))
+        unknown = sorted(set(spec.kinds) - set(FAULTS) - set(LIST_FAULTS))
         if unknown or not spec.kinds:
-            raise ValueError(f"unknown fault kind(s) {', '.join(unknown) or '(none)'}; known: {', '.join(FAULTS)}")
+            raise ValueError(f"unknown fault kind(s) {', '.join(unknown) or '(none)'}; "
+                             f"known: {', '.join((*FAULTS, *LIST_FAULTS))}")
         if not 0.0 <= spec.rate <= 1.0:
             raise ValueError(f"fault rate {spec.rate} is not between 0 and 1")
+        if not spec.delay > 0:
+            raise ValueError(f"fault delay {spec.delay} is not a positive number of seconds")
         return spec
 
 
 _FIELDS: dict[str, Callable[[str], Any]] = {
-    "rate": float, "seed": int, "kinds": lambda v: tuple(k for k in v.split("+") if k)}
-
-
-def _unit(seed: int, path: str) -> float:
-    digest = hashlib.sha256(f"{seed}:{path}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
+    "rate": float, "seed": int, "kinds": lambda v: tuple(k for k in v.split("+") if k), "delay": float}
 
 
 class FaultyReplica:
@@ -151,28 +153,52 @@ class FaultyReplica:
         self.replica = replica
         self.spec = spec
         self.attempts: Counter[str] = Counter()
-        live = [m for m in replica.index.articles if replica.is_live(m.index)]
-        chosen = [m for m in live if _unit(spec.seed, m.path) < spec.rate]
-        order = list(spec.kinds)
+        self.lists = ListFaults(replica, spec.seed, spec.rate, spec.kinds, spec.delay)
+        hidden = self.lists.unreached()
+        live = [m for m in replica.index.articles if replica.is_live(m.index) and m.path not in hidden]
+        order = [k for k in spec.kinds if k in FAULTS]
         random.Random(spec.seed).shuffle(order)
+        chosen = [m for m in live if order and unit(spec.seed, m.path) < spec.rate]
         self.faults: dict[str, str] = {m.path: order[i % len(order)] for i, m in enumerate(chosen)}
+        self._hidden = {m.article_id for m in replica.index.articles if m.path in hidden}
         self._ids = {m.path: m.article_id for m in live}
+        clean = {_folder(m.path) for m in live if m.path not in self.faults}
+        for path in [p for p, kind in self.faults.items() if kind == "redirect_to_other"]:
+            if _folder(path) not in clean:  # nothing left to be a duplicate of: no fault
+                del self.faults[path]
         self._clean = [m.path for m in live if m.path not in self.faults]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.replica, name)
 
     def variant(self, path: str) -> int:
-        return int(_unit(self.spec.seed + 1, path) * 1000)
+        return int(unit(self.spec.seed + 1, path) * 1000)
 
     def sibling(self, path: str) -> str:
         """A live, fault-free article of the same folder (the target of a duplicate)."""
-        folder = path.rsplit("/", 1)[0]
-        return next(p for p in self._clean if p.rsplit("/", 1)[0] == folder and p != path)
+        return next(p for p in self._clean if _folder(p) == _folder(path) and p != path)
 
     def answer_key(self) -> dict[str, tuple[str, Fault]]:
         """Article id → (fault kind, fault) for every faulted article."""
         return {self._ids[p]: (kind, FAULTS[kind]) for p, kind in self.faults.items()}
+
+    def failed_list_pages(self) -> dict[PageKey, str]:
+        """(column id, page number) → reason, for each list page a correct crawler reports as
+        failed (dgportal/failed/list/<reason>): one per column at most."""
+        return self.lists.failed_pages()
+
+    def expected(self) -> dict[str, tuple[str, str]]:
+        """Every live article id → (outcome, reason): ``stored``, ``failed`` (with the crawler's
+        reason), ``duplicate`` or ``unlisted`` (behind a failed list page); one each."""
+        out = {i: ("stored", "") for i in self._ids.values()}
+        out.update({i: (fault.outcome, fault.reason) for i, (_, fault) in self.answer_key().items()})
+        out.update({i: ("unlisted", "") for i in self._hidden})
+        return out
+
+    def unreached(self) -> set[str]:
+        """Ids of the live articles listed only on or after a failed list page: not listed in
+        the run (the crawler cannot see them), neither stored nor counted."""
+        return set(self._hidden)
 
     def respond(self, path: str, headers: Mapping[str, str] | None = None) -> ReplicaResponse:
         plain = path.split("#", 1)[0].split("?", 1)[0]
@@ -180,7 +206,8 @@ class FaultyReplica:
         if plain == "/robots.txt":
             return replace(answer, body=answer.body + self._robots_lines())
         if answer.kind == "list" and answer.status == 200:
-            return replace(answer, body=self._list_page(answer.body))
+            spoiled = self.lists.answer(plain, path, answer, self._attempt)
+            return spoiled or replace(answer, body=self._list_page(answer.body))
         kind = self.faults.get(plain)
         if kind is None or (plain != path.split("#", 1)[0] and kind != "redirect_loop"):
             return answer
@@ -191,6 +218,10 @@ class FaultyReplica:
         if fault.attempts and self.attempts[plain] > fault.attempts:
             return answer
         return fault.answer(self, plain, answer)
+
+    def _attempt(self, key: str) -> int:
+        self.attempts[key] += 1
+        return self.attempts[key]
 
     def _list_page(self, body: bytes) -> bytes:
         """Each "listed_twice" article on this page gets a second entry, its URL with a query
@@ -210,70 +241,9 @@ class FaultyReplica:
         return "".join(f"Disallow: {p}\n" for p in paths).encode("ascii")
 
 
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0]
+
+
 def with_faults(replica: Replica, spec: str | None) -> Replica | FaultyReplica:
     return replica if not spec else FaultyReplica(replica, FaultSpec.parse(spec))
-
-
-#: Seconds a "slow" answer waits: slow enough to hold a download slot, far below the crawl's
-#: DOWNLOAD_TIMEOUT (30 s), so the page still arrives.
-SLOW_SECONDS = 2.0
-
-
-def _send(request: Any, response: ReplicaResponse, body: bytes) -> None:
-    request.setResponseCode(response.status)
-    for name, value in response.headers.items():
-        request.setHeader(name, value)
-    request.setHeader("Content-Length", str(len(response.body)))
-    request.write(body)
-
-
-def _reset(request: Any, response: ReplicaResponse) -> None:
-    request.transport.abortConnection()
-
-
-def _truncate(request: Any, response: ReplicaResponse) -> None:
-    _send(request, response, response.body[: len(response.body) // 2])  # announced in full
-    request.transport.loseConnection()
-
-
-def _slow(request: Any, response: ReplicaResponse) -> None:
-    from twisted.internet import reactor
-
-    def finish() -> None:
-        if not request.finished and not request._disconnected:  # the client may have gone
-            _send(request, response, response.body)
-            request.finish()
-
-    reactor.callLater(SLOW_SECONDS, finish)  # type: ignore[attr-defined]
-
-
-def _endless(request: Any, response: ReplicaResponse) -> None:
-    """A body that never ends (no Content-Length, chunks until the client hangs up)."""
-    from twisted.internet import reactor
-
-    request.setResponseCode(200)
-    request.setHeader("Content-Type", _HTML)
-
-    def more() -> None:
-        if request._disconnected:
-            return
-        request.write(ENDLESS_CHUNK)
-        reactor.callLater(0, more)  # type: ignore[attr-defined]
-
-    more()
-
-
-TRANSPORT: dict[str, Callable[[Any, ReplicaResponse], None]] = {
-    "reset": _reset, "truncate": _truncate, "slow": _slow, "endless": _endless}
-
-
-def transport_fault(request: Any, response: ReplicaResponse) -> Any:
-    """The server's hook: answer a :class:`FaultResponse` the broken way and return
-    ``NOT_DONE_YET``; None for every other answer."""
-    action = TRANSPORT.get(getattr(response, "transport", ""))
-    if action is None:
-        return None
-    from twisted.web.server import NOT_DONE_YET
-
-    action(request, response)
-    return NOT_DONE_YET

@@ -11,7 +11,8 @@ from typing import TextIO
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
-from .faults import transport_fault, with_faults
+from .fault_transport import transport_fault
+from .faults import with_faults
 from .gate import ArticleGate
 from .portal import PortalReplica
 from .site import RESPONSE_KINDS, Replica, ReplicaResponse

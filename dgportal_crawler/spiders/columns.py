@@ -60,11 +60,8 @@ logger = logging.getLogger(__name__)
 #: On-site redirects followed for one article before giving up.
 MAX_REDIRECTS = 5
 #: Answers some Guangdong portals give crawlers instead of pages: say so plainly.
-CHALLENGE_HINTS = {
-    f"http_{code}": " (the site may be challenging crawlers: slow down with -s DOWNLOAD_DELAY=5 "
-    "and set --contact; nothing was stored for this page)"
-    for code in (403, 412, 429, 521)
-}
+CHALLENGE_HINTS = {f"http_{code}": " (the site may be challenging crawlers: slow down with -s DOWNLOAD_DELAY=5 and "
+                   "set --contact; nothing was stored for this page)" for code in (403, 412, 429, 521)}
 
 #: A column whose first list page is missing or unreadable was probably configured wrong.
 DISCOVER_HINT = ("; the column's URL or template may be wrong: `dgportal discover {site} --write "
@@ -140,13 +137,14 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
             inc(stats, failure_key("list/unreadable"))
             logger.error("list page %s of column %s is unreadable: %s", response.url, column.id, exc)
             return
-        if not listing.template_matched and not listing.entries and not listing.next_url:
-            # A captcha, WAF or error page in place of the list: the column was not read, and
-            # the run must say so (exit 1), not end the column quietly.
+        # A challenge or error page, or a redirect out of the column (the home page): not its list, exit 1
+        redirected = response.request is not None and response.request.meta.get("redirect_urls")
+        moved = redirected and run.profile.column_for_url(response.url) != column
+        if moved or not (listing.template_matched or listing.entries or listing.next_url):
             inc(stats, column_key(column.id, LIST_FAILED))
             inc(stats, failure_key("list/not_a_list_page"))
-            logger.error("list page %s of column %s is no list (a challenge or error page?); "
-                         "the column was not read past it", response.url, column.id)
+            logger.error("list page %s of column %s is no list of it (a challenge, error or other page?); the "
+                         "column was not read past it", response.url, column.id)
             return
         if not listing.template_matched:
             inc(stats, column_key(column.id, LIST_TEMPLATE_MISS))
@@ -248,19 +246,18 @@ class ColumnSpider(FeedRoute, GkmlptRoute, scrapy.Spider):
         hint = CHALLENGE_HINTS.get(reason, "")
         if reason == "http_404" and request.cb_kwargs.get("page") == 1:
             hint = DISCOVER_HINT.format(site=self.run.site)
-        logger.error("list page %s (column %s) failed: %s%s", request.url, column, reason, hint)
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # the page asked for, not where it led
+        logger.error("list page %s (column %s) failed: %s%s", url, column, reason, hint)
 
     def _list_loop(self, column: str, url: str, reason: str, how: str) -> None:
-        """A list page read already in this run came up again: the column was not read to its
-        end, so the run says so (a failed list page, exit 1)."""
+        """A list page came up again in this run: the column was not read to its end (a failed list page, exit 1)."""
         inc(self.crawler.stats, column_key(column, LIST_FAILED))
         inc(self.crawler.stats, failure_key(f"list/{reason}"))
         logger.error("list page %s (column %s) was read already in this run (%s): the column was "
                      "not read past it", url, column, how)
 
     def article_outcome_failed(self, request: scrapy.Request | None, column: str, reason: str, note: str) -> None:
-        """An article that ends here, before the pipelines: counted as failed with its reason
-        (``note`` is appended to the log line as is)."""
+        """An article that ends here, before the pipelines: counted as failed with its reason (and ``note``)."""
         stats = self.crawler.stats
         inc(stats, column_key(column, ARTICLE_FAILED))
         inc(stats, total_key("failed"))

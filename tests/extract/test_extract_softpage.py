@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dgportal_crawler.extract.signals import PageFacts, score
-from dgportal_crawler.extract.softpage import HOME_PAGE, NOT_FOUND, NOT_FOUND_PAGE
+from dgportal_crawler.extract.softpage import HOME_PAGE, NOT_FOUND, NOT_FOUND_PAGE, REDIRECT_PAGE, REFRESH
 
 LIST_TEXT = "\n".join(f"第{i}条通知 2024-05-0{i}" for i in range(1, 6))  # five dated list lines
 
@@ -52,3 +52,29 @@ def test_a_long_dated_article_mentioning_404_scores_below_zero() -> None:
     facts = PageFacts(title="关于 404 错误页的说明", text="说明内容。" * 100, dated=True)
     verdict = score("not_found", NOT_FOUND_PAGE, facts)
     assert verdict.signals == ("not_found_words", "dated", "long_text") and verdict.score == 2 - 1 - 3
+
+
+@pytest.mark.parametrize("tag", [
+    '<meta http-equiv="refresh" content="0; url=http://example.invalid/a.html">',
+    '<meta content="3;URL=/houjie/" http-equiv="Refresh">',  # attributes the other way round
+    "<meta http-equiv=refresh content=0;url=post_2.html>",
+])
+def test_a_meta_refresh_that_moves_on_is_a_redirect(tag: str) -> None:
+    assert REFRESH.search(f"<html><head>{tag}</head>")
+
+
+@pytest.mark.parametrize("tag", [
+    '<meta http-equiv="refresh" content="300">',  # a page that reloads itself every 5 minutes
+    '<meta name="refresh" content="0;url=/x">',  # not an http-equiv
+    '<meta http-equiv="refresh" content="60; url=/x">',  # a minute: the page is meant to be read
+])
+def test_a_reload_or_a_slow_refresh_is_no_redirect(tag: str) -> None:
+    assert REFRESH.search(f"<html><head>{tag}</head>") is None
+
+
+def test_a_redirect_stub_is_a_redirect_page_and_an_article_with_a_refresh_is_not() -> None:
+    head = '<meta http-equiv="refresh" content="0; url=http://example.invalid/">'
+    stub = score("redirect_page", REDIRECT_PAGE, PageFacts(title="正在跳转", text="页面正在跳转，请稍候……", html=head))
+    assert stub.signals == ("meta_refresh", "short_text", "no_date") and stub.score == 4
+    article = PageFacts(title="厚街镇召开会议", text="厚街镇召开会议，部署工作。" * 40, dated=True, html=head)
+    assert score("redirect_page", REDIRECT_PAGE, article).score == 2 - 1 - 3

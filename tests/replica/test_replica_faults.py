@@ -9,7 +9,8 @@ import pytest
 
 from dgportal_crawler.cli import main
 from dgportal_crawler.replica import Replica
-from dgportal_crawler.replica.faults import FAULTS, FaultResponse, FaultSpec, FaultyReplica
+from dgportal_crawler.replica.fault_transport import FaultResponse
+from dgportal_crawler.replica.faults import FAULTS, FaultSpec, FaultyReplica
 
 
 def test_the_same_seed_gives_the_same_faults_and_another_seed_others() -> None:
@@ -21,7 +22,7 @@ def test_the_same_seed_gives_the_same_faults_and_another_seed_others() -> None:
 
 
 def test_every_kind_is_dealt_once_enough_articles_are_chosen() -> None:
-    faulty = FaultyReplica(Replica(), FaultSpec.parse("rate=0.15,seed=3"))
+    faulty = FaultyReplica(Replica(), FaultSpec.parse("rate=0.15,seed=3,kinds=" + "+".join(FAULTS)))
     counts = Counter(faulty.faults.values())
     assert set(counts) == set(FAULTS)
     assert max(counts.values()) - min(counts.values()) <= 1  # round-robin
@@ -63,7 +64,7 @@ def test_robots_txt_disallows_the_chosen_articles_only() -> None:
 @pytest.mark.parametrize(("spec", "message"), [
     ("rate=2", "fault rate 2.0 is not between 0 and 1"),
     ("kinds=reset+lightning", "unknown fault kind(s) lightning"),
-    ("speed=3", "unknown fault setting 'speed' (rate, seed, kinds)"),
+    ("speed=3", "unknown fault setting 'speed' (rate, seed, kinds, delay)"),
 ])
 def test_a_bad_fault_spec_is_one_line(capsys, spec: str, message: str) -> None:
     assert main(["replica", "serve", "--port", "0", "--faults", spec]) == 2
@@ -109,3 +110,24 @@ def test_an_article_listed_twice_appears_under_a_second_url_on_its_list_page() -
     name = on_page[0].rsplit("/", 1)[1]
     assert body.count(f'/{name}"') == 1 and body.count(f'/{name}?from=top"') == 1
     assert faulty.respond(on_page[0] + "?from=top").body == replica.respond(on_page[0]).body
+
+
+def test_a_timeout_answers_late_by_the_specs_delay_every_time_and_once_only_the_first_time() -> None:
+    faulty = FaultyReplica(Replica(), FaultSpec.parse("rate=0.3,seed=1,kinds=timeout+timeout_once,delay=1.5"))
+    for path, kind in faulty.faults.items():
+        answers = [faulty.respond(path) for _ in range(3)]
+        late = [isinstance(a, FaultResponse) and (a.transport, a.delay) == ("slow", 1.5) for a in answers]
+        assert late == ([True] * 3 if kind == "timeout" else [True, False, False])
+    assert FaultSpec.parse("rate=0.1").delay > 30  # past the crawl's DOWNLOAD_TIMEOUT unless told
+
+
+def test_a_list_page_late_every_time_or_once() -> None:
+    always = FaultyReplica(Replica(), FaultSpec.parse("rate=1,seed=1,kinds=list_timeout,delay=1.5"))
+    assert all(always.respond("/houjie/xwzx/hjyw/").transport == "slow" for _ in range(3))
+    once = FaultyReplica(Replica(), FaultSpec.parse("rate=1,seed=1,kinds=list_timeout_once,delay=1.5"))
+    assert [isinstance(once.respond("/houjie/xwzx/hjyw/"), FaultResponse) for _ in range(2)] == [True, False]
+
+
+def test_a_delay_that_is_no_positive_number_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"fault delay 0\.0 is not a positive number of seconds"):
+        FaultSpec.parse("delay=0")

@@ -172,6 +172,22 @@ def test_a_challenge_in_place_of_a_list_page_fails_the_column_and_the_run():
     assert decide({**stats, "finish_reason": "finished"}, ["czjs"]).code == ExitCode.ATTENTION
 
 
+@pytest.mark.parametrize(("redirected_to", "failed"), [
+    ("/houjie/", True),  # the home page links articles of every column: no list of this one
+    ("/houjie/xwzx/hjyw/index.html", True),  # another column's list
+    ("/houjie/tsjh/czjs/index.html", False),  # moved within the column: its list all the same
+])
+def test_a_list_page_redirected_out_of_its_column_is_a_failed_list_page(redirected_to: str, failed: bool):
+    replica = Replica()
+    spider = make_spider()
+    column = spider.run.profile.column("czjs")
+    listed = ORIGIN + "/houjie/tsjh/czjs/"
+    request = Request(ORIGIN + redirected_to, meta={"redirect_urls": [listed]})
+    out = list(spider.parse_list(response_for(replica, ORIGIN + redirected_to, request), column=column, page=1))
+    stats = spider.crawler.stats.get_stats()
+    assert (out == [], stats.get("dgportal/failed/list/not_a_list_page")) == ((True, 1) if failed else (False, None))
+
+
 CALLBACKS = sorted(name for name in dir(HoujieSpider) if name.startswith("parse"))
 
 
