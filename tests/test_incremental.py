@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import scrapy
 from scrapy import Request
-from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 
 from dgportal_crawler.coverage import COMPLETE
 from dgportal_crawler.extensions.archive import ArchiveSession
-from dgportal_crawler.incremental import IncrementalMiddleware, rebase
+from dgportal_crawler.incremental import IncrementalMiddleware
 from dgportal_crawler.runcontext import crawl_run
 from dgportal_crawler.spiders.houjie import HoujieSpider
 from tests.crawlers import make_crawler
@@ -245,13 +243,6 @@ def test_only_list_responses_are_filtered(harness: Harness) -> None:
     assert harness.list_page(outputs, kind="article") == outputs
 
 
-def test_rebase_moves_a_stored_url_to_the_host_crawled_now() -> None:
-    stored = "https://www.dg.gov.cn/houjie/xwzx/hjyw/content/post_1.html?a=1#x"
-    assert rebase(stored, "http://127.0.0.1:8800/houjie/") == (
-        "http://127.0.0.1:8800/houjie/xwzx/hjyw/content/post_1.html?a=1#x")
-    assert rebase(stored, "https://www.dg.gov.cn/houjie/") == stored
-
-
 def test_full_mode_rechecks_known_articles_the_lists_no_longer_show(make) -> None:
     h = make("full", spider_kwargs={"columns": "czjs", "since": "2023-01-01"},
              DGPORTAL_BASE_URL="http://127.0.0.1:8800/houjie/")
@@ -286,28 +277,6 @@ def test_resume_mode_rechecks_nothing_unlisted(make) -> None:
     h = make("resume")
     h.know(3, YOUNG)
     assert list(h.mw._unlisted_rechecks()) == []
-
-
-def test_off_without_the_archive(tmp_path: Path) -> None:
-    values = settings(tmp_path)
-    del values["EXTENSIONS"]
-    with pytest.raises(NotConfigured):
-        IncrementalMiddleware.from_crawler(make_crawler(HoujieSpider, values))
-
-
-class OtherSpider(scrapy.Spider):
-    name = "other"
-
-
-def test_off_for_someone_elses_spider(tmp_path: Path) -> None:
-    with pytest.raises(NotConfigured):
-        IncrementalMiddleware.from_crawler(make_crawler(OtherSpider, settings(tmp_path)))
-    assert not any(tmp_path.iterdir())
-
-
-def test_off_for_our_spider_given_bad_arguments(tmp_path: Path) -> None:
-    with pytest.raises(NotConfigured):
-        IncrementalMiddleware.from_crawler(make_crawler(HoujieSpider, settings(tmp_path), columns="nope"))
 
 
 def test_a_known_article_this_run_reached_by_a_redirect_is_a_duplicate_when_listed_later(harness: Harness) -> None:
