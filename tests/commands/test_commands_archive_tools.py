@@ -179,6 +179,23 @@ def test_reextract_reports_the_fields_that_differ(capsys, archive) -> None:
                                 "  title: 1"]
 
 
+def test_reextract_counts_a_line_whose_capture_is_gone_or_not_a_response(capsys, archive) -> None:
+    """Before, such a line was silently left out of the comparison ("0 failed")."""
+    layout, line = archive
+    path = article_file(layout, line)
+    gone = {**line, "id": "houjie:9", "warc": {**line["warc"], "file": "warc/nosuch.warc.gz"}}
+    request = {**line, "id": "houjie:8", "warc": {**line["warc"], "offset": 0}}  # the warcinfo record
+    with path.open("ab") as fh:
+        for extra in (gone, request):
+            fh.write(json.dumps(extra, ensure_ascii=False).encode() + b"\n")
+    code, out, _ = run(capsys, "reextract", str(layout.site_dir), "--jobs", "1")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[-1] == "re-extracted 1 articles from WARC: 0 differ, 2 failed"
+    assert "houjie:8: capture warc/" in lines[0] and "@0 is a warcinfo record, not a response" in lines[0]
+    assert lines[1].startswith("houjie:9: capture warc/nosuch.warc.gz@") and "not read" in lines[1]
+
+
 def _encoded(coding: str, body: bytes) -> bytes:
     """``body`` sent with ``Content-Encoding: coding`` (codings applied left to right)."""
     import brotli
