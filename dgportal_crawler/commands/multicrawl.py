@@ -4,7 +4,8 @@ portal, one after another, each in its own archive folder with its own report.
 Each site is an ordinary ``dgportal crawl PROFILE`` in a child process (a Twisted reactor
 runs once per process), so locks, resume, exit codes and reports are exactly a single crawl's.
 Sites run one at a time: the portal is one host, and one crawl at a time is the politeness
-the single crawl already keeps. A site without a reviewed profile is discovered first
+the single crawl already keeps; :class:`Pacer` keeps its delay between one step and the
+next. A site without a reviewed profile is discovered first
 (``--discover``, implied by ``--all``) into ``<out>/discovered/<site>.toml``, or crawled with
 the profile an earlier discovery left there. The exit code is the worst site's.
 """
@@ -17,9 +18,12 @@ import io
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dgportal_crawler.addon import POLITE, is_loopback_url
 from dgportal_crawler.commands import CommandError
 from dgportal_crawler.commands.crawl import DEFAULT_ROOT, check_settings, parse_overrides
 from dgportal_crawler.commands.discover import discover_site
@@ -33,6 +37,37 @@ from dgportal_crawler.store.layout import SiteLayout, discovered_profile
 #: that could not run now, which beats a finished run that needs a look.
 SEVERITY = {0: 0, 1: 1, 3: 2, 2: 3, 143: 4, 130: 5}
 INTERRUPTED = (130, 143)
+
+
+@dataclass
+class Pacer:
+    """The politeness delay between one step's last request and the next step's first: each
+    step (a site's discovery, its crawl) is its own process or fetcher, so none of them knows
+    when the previous one last asked the same host."""
+
+    delay: float
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    _ended: float | None = None
+
+    @classmethod
+    def for_run(cls, portal_url: str | None, overrides: dict[str, str]) -> Pacer:
+        """The user's ``-s DOWNLOAD_DELAY`` if given, else the crawl's own default for the
+        host (none for loopback: the replica)."""
+        if "DOWNLOAD_DELAY" in overrides:
+            return cls(float(overrides["DOWNLOAD_DELAY"]))
+        return cls(0.0 if is_loopback_url(portal_url) else float(POLITE["DOWNLOAD_DELAY"]))
+
+    @contextlib.contextmanager
+    def step(self) -> Iterator[None]:
+        if self._ended is not None:
+            wait = self.delay - (self.clock() - self._ended)
+            if wait > 0:
+                self.sleep(wait)
+        try:
+            yield
+        finally:
+            self._ended = self.clock()
 
 
 @dataclass
@@ -62,8 +97,9 @@ def run(args: argparse.Namespace) -> int:
     check_settings(overrides)
     root = Path(args.out or DEFAULT_ROOT)
     runs: list[SiteRun] = []
+    pacer = Pacer.for_run(portal_url or portal.site_url(sites[0]), overrides)
     for site in sites:
-        done = _crawl_site(site, args, portal, portal_url, overrides, root)
+        done = _crawl_site(site, args, portal, portal_url, overrides, root, pacer)
         runs.append(done)
         if done.code in INTERRUPTED:
             break
@@ -100,7 +136,7 @@ def _portal_url(args: argparse.Namespace, portal: Portal) -> str | None:
 
 
 def _profile_for(site: str, args: argparse.Namespace, portal: Portal, portal_url: str | None,
-                 overrides: dict[str, str], root: Path) -> tuple[SiteRun, list[str]]:
+                 overrides: dict[str, str], root: Path, pacer: Pacer) -> tuple[SiteRun, list[str]]:
     """How the site is crawled (profile argument and options), or a SiteRun that says why not."""
     base = ["--base-url", portal.site_url(site, portal_url)] if portal_url else []
     if site in builtin_sites():
@@ -110,7 +146,7 @@ def _profile_for(site: str, args: argparse.Namespace, portal: Portal, portal_url
         # the discovery table goes to stderr beside the crawl tables (--quiet: nowhere)
         hidden = io.StringIO()
         with contextlib.redirect_stdout(hidden if args.quiet else sys.stderr), \
-                contextlib.redirect_stderr(hidden if args.quiet else sys.stderr):
+                contextlib.redirect_stderr(hidden if args.quiet else sys.stderr), pacer.step():
             if not args.quiet:
                 print(f"dgportal crawl: discovering {site} …")
             found = discover_site(site, portal.site_url(site, portal_url), portal.site(site).feeds,
@@ -124,14 +160,15 @@ def _profile_for(site: str, args: argparse.Namespace, portal: Portal, portal_url
 
 
 def _crawl_site(site: str, args: argparse.Namespace, portal: Portal, portal_url: str | None,
-                overrides: dict[str, str], root: Path) -> SiteRun:
-    done, target = _profile_for(site, args, portal, portal_url, overrides, root)
+                overrides: dict[str, str], root: Path, pacer: Pacer) -> SiteRun:
+    done, target = _profile_for(site, args, portal, portal_url, overrides, root, pacer)
     if not target:
         return done
     before = set(SiteLayout.of(root, site).run_reports())
     command = [sys.executable, "-m", "dgportal_crawler", "crawl", *target, "--out", str(root),
                *passed_on(args)]
-    done.code = subprocess.call(command, stdin=subprocess.DEVNULL)
+    with pacer.step():
+        done.code = subprocess.call(command, stdin=subprocess.DEVNULL)
     new = sorted(set(SiteLayout.of(root, site).run_reports()) - before)
     if new:
         done.report = json.loads(new[-1].read_text(encoding="utf-8"))

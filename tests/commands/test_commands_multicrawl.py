@@ -11,7 +11,15 @@ import pytest
 
 from dgportal_crawler.cli import build_parser
 from dgportal_crawler.commands import CommandError
-from dgportal_crawler.commands.multicrawl import SiteRun, combined_rows, passed_on, print_combined, run, wanted
+from dgportal_crawler.commands.multicrawl import (
+    Pacer,
+    SiteRun,
+    combined_rows,
+    passed_on,
+    print_combined,
+    run,
+    wanted,
+)
 
 
 def crawl_args(*argv: str) -> argparse.Namespace:
@@ -99,3 +107,39 @@ def test_the_combined_table_pads_names_left_and_numbers_right(capsys) -> None:
         "site  profile     columns  listed  stored  failed  outcome  exit",
         "hj    discovered        1      12       0       0  ok  0",
     ]
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_the_pacer_keeps_the_delay_between_one_step_and_the_next() -> None:
+    clock = FakeTime()
+    pacer = Pacer(1.0, sleep=clock.sleep, clock=lambda: clock.now)
+    with pacer.step():  # the first step waits for nothing
+        clock.now += 30  # a crawl of 30 s
+    with pacer.step():  # started at once: waits the whole delay
+        clock.now += 0.25
+    clock.now += 0.5  # half a second already passed: waits the rest
+    with pacer.step():
+        pass
+    clock.now += 2
+    with pacer.step():  # longer than the delay ago: no wait
+        pass
+    assert clock.slept == [1.0, 0.5]
+
+
+@pytest.mark.parametrize(("portal_url", "overrides", "delay"), [
+    (None, {}, 1.0),  # the real portal: the crawl's polite default
+    ("https://www.dg.gov.cn/", {}, 1.0),
+    ("http://127.0.0.1:8800/", {}, 0.0),  # the replica: none, as for a loopback crawl
+    ("http://127.0.0.1:8800/", {"DOWNLOAD_DELAY": "2.5"}, 2.5),  # the user's, on any host
+])
+def test_the_pacer_takes_the_users_delay_or_the_crawls_default(portal_url, overrides, delay) -> None:
+    assert Pacer.for_run(portal_url, overrides).delay == delay
