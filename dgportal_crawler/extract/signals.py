@@ -97,9 +97,29 @@ def score(kind: str, table: SignalTable, facts: PageFacts) -> Verdict:
     return Verdict(kind, sum(w for _, w in hits), tuple(name for name, _ in hits))
 
 
+def score_if_reaching(kind: str, table: SignalTable, facts: PageFacts, threshold: int) -> Verdict | None:
+    """:func:`score`, or None as soon as the kind can no longer reach ``threshold``.
+
+    Signals that count against are read first, then the heaviest for: an ordinary article
+    (long, dated) is ruled out after a few cheap tests, before the searches of its whole HTML.
+    """
+    order = sorted(table, key=lambda name: (table[name][1] > 0, -table[name][1]))
+    headroom = sum(weight for _, weight in table.values() if weight > 0)
+    total, hit = 0, set()
+    for name in order:
+        matches, weight = table[name]
+        headroom -= max(weight, 0)
+        if matches(facts):
+            total += weight
+            hit.add(name)
+        if total + headroom < threshold:
+            return None
+    return Verdict(kind, total, tuple(name for name in table if name in hit))
+
+
 def classify(facts: PageFacts, kinds: dict[str, SignalTable], threshold: int) -> Verdict | None:
     """The kind with the highest score at or above ``threshold`` (first in table order on a
     tie), or None when the page may be an article."""
-    verdicts = [score(kind, table, facts) for kind, table in kinds.items()]
+    verdicts = [v for kind, table in kinds.items() if (v := score_if_reaching(kind, table, facts, threshold))]
     best = max(verdicts, key=lambda v: v.score, default=None)
     return best if best is not None and best.score >= threshold else None

@@ -3,6 +3,9 @@ the verdict, both ways. Pure: no pages fetched."""
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from dgportal_crawler.extract.signals import (
     LONG_TEXT_CHARS,
     SHAPE,
@@ -91,3 +94,31 @@ def test_describe_names_the_kind_its_signals_and_its_score() -> None:
     assert Verdict("challenge", 4, ("captcha_words", "short_text")).describe() == (
         "looks like a captcha/challenge page (signals: captcha_words, short_text; score 4)")
     assert Verdict("odd", 1, ("a",)).describe() == "looks like odd (signals: a; score 1)"
+
+
+_PIECES = ["验证码", "安全验证", "请稍候", "访问过于频繁", "404", "页面不存在", "正在跳转",
+           "厚街镇召开会议。" * 30, "2024-01-02", '<input name="captcha">',
+           '<meta http-equiv="refresh" content="0; url=/x">', "厚街镇人民政府"]
+
+
+@given(title=st.lists(st.sampled_from(_PIECES), max_size=2).map("".join),
+       text=st.lists(st.sampled_from(_PIECES), max_size=6).map("\n".join),
+       html=st.lists(st.sampled_from(_PIECES), max_size=3).map("".join),
+       flags=st.tuples(*[st.booleans()] * 5), threshold=st.integers(-3, 6))
+def test_stopping_early_gives_the_full_scores_verdict_whenever_it_reaches_the_threshold(
+        title, text, html, flags, threshold) -> None:
+    """``classify`` skips signals once a kind cannot reach the threshold: the verdict must be
+    the one full scoring gives, for every kind table the crawler uses."""
+    from dgportal_crawler.extract.signals import score_if_reaching
+    from dgportal_crawler.validate import CHALLENGE_KINDS, SOFT_PAGE_KINDS
+
+    dated, redirected, article_url, site_page, site_title = flags
+    facts = PageFacts(title=title, text=text, dated=dated, html=html, redirected=redirected,
+                      article_url=article_url, site_page=site_page, site_title=site_title)
+    for kinds in (CHALLENGE_KINDS, SOFT_PAGE_KINDS):
+        for kind, table in kinds.items():
+            full = score(kind, table, facts)
+            assert score_if_reaching(kind, table, facts, threshold) == (full if full.score >= threshold else None)
+        fulls = [score(kind, table, facts) for kind, table in kinds.items()]
+        best = max(fulls, key=lambda v: v.score)
+        assert classify(facts, kinds, threshold) == (best if best.score >= threshold else None)
