@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from dgportal_crawler.store.atomic import write_atomic
 from dgportal_crawler.store.layout import SiteLayout
@@ -80,32 +80,28 @@ def file_digest(path: Path, limit: int | None = None) -> tuple[str, int]:
     """``(sha256 hex, size)`` read in chunks, so large WARCs need no memory; with ``limit``,
     of the first ``limit`` bytes only (fewer if the file is shorter)."""
     digest = hashlib.sha256()
-    size = 0
     with Path(path).open("rb") as fh:
-        while chunk := fh.read(CHUNK if limit is None else min(CHUNK, limit - size)):
-            digest.update(chunk)
-            size += len(chunk)
+        size = _feed(digest, fh, limit)
     return digest.hexdigest(), size
+
+
+def _feed(digest: Any, fh: BinaryIO, limit: int | None = None) -> int:
+    """Read ``fh`` into ``digest`` chunk by chunk, at most ``limit`` bytes; the bytes read."""
+    read = 0
+    while chunk := fh.read(CHUNK if limit is None else min(CHUNK, limit - read)):
+        digest.update(chunk)
+        read += len(chunk)
+    return read
 
 
 def _digest_extending(path: Path, recorded_size: int) -> tuple[str, int, str | None]:
     """``(sha256, size, sha256 of the first recorded_size bytes)`` in one read; the prefix
     digest is None when the file is now shorter than that."""
     digest = hashlib.sha256()
-    prefix: str | None = None
-    size = 0
     with Path(path).open("rb") as fh:
-        if recorded_size == 0:
-            prefix = digest.hexdigest()
-        while chunk := fh.read(CHUNK):
-            if prefix is None and size + len(chunk) >= recorded_size:
-                cut = recorded_size - size
-                digest.update(chunk[:cut])
-                prefix = digest.hexdigest()
-                chunk = chunk[cut:]
-                size += cut
-            digest.update(chunk)
-            size += len(chunk)
+        head = _feed(digest, fh, recorded_size)
+        prefix = digest.hexdigest() if head == recorded_size else None
+        size = head + _feed(digest, fh)
     return digest.hexdigest(), size, prefix
 
 
@@ -161,7 +157,7 @@ def build_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = 
             continue
         if on_hash is not None:
             on_hash(rel)
-        damage = _hash_into(files, rel, path, recorded.get(rel))
+        files[rel], damage = _rehash(path, recorded.get(rel))
         if damage:
             if on_damage is not None:
                 on_damage(rel, damage)
@@ -181,23 +177,19 @@ def build_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = 
     }
 
 
-def _hash_into(files: dict[str, dict[str, Any]], rel: str, path: Path, entry: Any) -> str:
-    """Hash ``path`` into ``files[rel]``; when it no longer extends its recorded ``entry``,
-    keep the entry and return what happened to it (empty when all is well)."""
+def _rehash(path: Path, entry: Any) -> tuple[dict[str, Any], str]:
+    """The entry for ``path`` now, and what happened to it (empty when all is well): when the
+    file no longer extends its recorded ``entry``, that entry stays."""
     size = entry.get("size") if isinstance(entry, dict) else None
     if not isinstance(size, int):
-        sha, size = file_digest(path)
-        files[rel] = {"sha256": sha, "size": size}
-        return ""
+        sha, now = file_digest(path)
+        return {"sha256": sha, "size": now}, ""
     sha, now, prefix = _digest_extending(path, size)
     if prefix is None:
-        files[rel] = dict(entry)
-        return f"shrank from {size} to {now} bytes"
+        return dict(entry), f"shrank from {size} to {now} bytes"
     if prefix != entry.get("sha256"):
-        files[rel] = dict(entry)
-        return f"its first {size} bytes changed"
-    files[rel] = {"sha256": sha, "size": now}
-    return ""
+        return dict(entry), f"its first {size} bytes changed"
+    return {"sha256": sha, "size": now}, ""
 
 
 def write_manifest(site_folder: Path, *, clock: Callable[[], datetime] | None = None,

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from dgportal_crawler.store.manifest import (
+    CHUNK,
     MANIFEST_VERSION,
     RACY_NS,
     ManifestError,
+    _digest_extending,
     build_manifest,
     covered_files,
     file_digest,
@@ -253,3 +255,14 @@ def test_the_written_manifest_is_the_returned_one_and_leaves_no_temp_file(site: 
     assert manifest["generated_at"] == "2026-11-25T17:30:08+00:00"
     assert json.loads((site / "manifest.json").read_text(encoding="utf-8")) == manifest
     assert sorted(p.name for p in site.iterdir()) == ["articles", "events.jsonl", "manifest.json", "runs", "warc"]
+
+
+@pytest.mark.parametrize(("length", "recorded"), [(0, 0), (10, 0), (10, 10), (10, 11), (CHUNK + 5, CHUNK - 3),
+                                                  (2 * CHUNK, CHUNK), (CHUNK + 5, CHUNK + 5)])
+def test_one_read_gives_the_whole_digest_and_the_recorded_prefix(tmp_path: Path, length, recorded) -> None:
+    data = bytes(range(256)) * (length // 256) + bytes(length % 256)
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    sha, size, prefix = _digest_extending(path, recorded)
+    assert (sha, size) == (hashlib.sha256(data).hexdigest(), length)
+    assert prefix == (hashlib.sha256(data[:recorded]).hexdigest() if recorded <= length else None)
