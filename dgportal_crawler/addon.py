@@ -38,6 +38,17 @@ LOOPBACK = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
 }
 
+
+
+def request_delay(loopback: bool, given: float | None = None) -> float:
+    """Seconds between two requests to one host, as a crawl waits them: the user's
+    ``-s DOWNLOAD_DELAY`` (``given``) on every host, loopback included (``-s`` outranks the
+    add-on); else the add-on's, polite on a real host and none on loopback (the replica)."""
+    if given is not None:
+        return max(0.0, given)
+    return float((LOOPBACK if loopback else POLITE)["DOWNLOAD_DELAY"])
+
+
 #: URL schemes whose Scrapy download handlers are switched off.
 OFF_SCHEMES = ("file", "ftp", "s3", "data")
 

@@ -3,8 +3,8 @@ lines on stdout.
 
 Archivists use it on captures made before this tool existed; researchers on one article
 without a crawl. A URL is fetched once, politely: robots.txt obeyed (``urllib.robotparser``),
-the project's User-Agent with the contact (``--contact`` or ``DGPORTAL_CONTACT``), a delay
-between requests to the same host, no redirects followed; ``--warc FILE`` keeps the exchange.
+the project's User-Agent with the contact (``--contact`` or ``DGPORTAL_CONTACT``), a crawl's
+delay between requests to the same host, no redirects followed; ``--warc FILE`` keeps the exchange.
 The site profile is the one whose base URL holds the URL (by host and path; a copy of the site
 elsewhere, such as the replica, by path). Every argument gives one line, or one message on
 stderr saying why it could not (and the exit code is then 1).
@@ -30,7 +30,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from dgportal_crawler.addon import POLITE, is_loopback_url, user_agent
+from dgportal_crawler.addon import is_loopback_url, request_delay, user_agent
 from dgportal_crawler.assemble import article_from_page, article_from_saved
 from dgportal_crawler.clock import format_time, utc_now
 from dgportal_crawler.commands import CommandError
@@ -53,9 +53,8 @@ SNIFF_BYTES = 4096
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<div", b"<p>", b"<meta")
 DEFAULT_SITE = "houjie"
 URL_SCHEMES = ("http://", "https://")
-#: Seconds to wait for a page, and between two requests to the same (non-loopback) host.
+#: Seconds to wait for a page.
 TIMEOUT = 30.0
-HOST_DELAY = float(POLITE["DOWNLOAD_DELAY"])
 
 
 def sniff_format(data: bytes) -> str:
@@ -85,6 +84,7 @@ class Fetcher:
     timeout: float = TIMEOUT
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic  # when requests end, for the delay (tests inject one)
+    delay: float | None = None  # seconds between two requests to one host; None: the crawl's default
     _robots: dict[str, RobotFileParser] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
 
@@ -124,10 +124,13 @@ class Fetcher:
             self._robots[parts.netloc] = robots
         return robots.can_fetch(self.agent, url)
 
+    def delay_for(self, loopback: bool) -> float:
+        return request_delay(loopback, self.delay)
+
     def _wait(self, host: str, loopback: bool) -> None:
-        last = self._last.get(host)
-        if last is not None and not loopback:
-            self.sleep(max(0.0, HOST_DELAY - (self.clock() - last)))
+        last, delay = self._last.get(host), self.delay_for(loopback)
+        if last is not None and delay > 0:
+            self.sleep(max(0.0, delay - (self.clock() - last)))
 
 
 def profile_for_url(url: str, site: str | None) -> SiteProfile:

@@ -46,7 +46,7 @@ def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overri
     settings = Settings()
     settings.setdict(overrides, priority="cmdline")
     budget = config.get_int(settings, "DGPORTAL_DISCOVER_MAX_REQUESTS")
-    delay = politeness_delay(settings, overrides)
+    delay = politeness_delay(overrides)
     agent = user_agent(contact or os.environ.get("DGPORTAL_CONTACT", ""))
     catalogue = load_catalogue()
     found = discover(site, base_url, BudgetFetcher(agent, budget=budget, delay=delay), catalogue, known_feeds,
@@ -66,10 +66,11 @@ def discover_site(site: str, base_url: str, known_feeds: tuple[int, ...], overri
     return found
 
 
-def politeness_delay(settings: Settings, overrides: dict[str, str]) -> float | None:
-    """The user's ``-s DOWNLOAD_DELAY``, which holds on every host as in a crawl; None when
-    not given: the fetcher then waits as a crawl would (polite, none on loopback)."""
-    return settings.getfloat("DOWNLOAD_DELAY") if "DOWNLOAD_DELAY" in overrides else None
+def politeness_delay(overrides: dict[str, str]) -> float | None:
+    """The user's ``-s DOWNLOAD_DELAY`` (checked as a number by ``check_settings``), which
+    holds on every host as in a crawl; None when not given: the crawl's default then applies
+    (:func:`dgportal_crawler.addon.request_delay`)."""
+    return float(overrides["DOWNLOAD_DELAY"]) if "DOWNLOAD_DELAY" in overrides else None
 
 
 def _target(args: argparse.Namespace) -> tuple[str, tuple[int, ...]]:

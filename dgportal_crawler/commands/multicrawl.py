@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dgportal_crawler.addon import POLITE, is_loopback_url
+from dgportal_crawler.addon import is_loopback_url, request_delay
 from dgportal_crawler.commands import CommandError
 from dgportal_crawler.commands.crawl import DEFAULT_ROOT, check_settings, parse_overrides
-from dgportal_crawler.commands.discover import discover_site
+from dgportal_crawler.commands.discover import discover_site, politeness_delay
 from dgportal_crawler.commands.sites import portal_or_error
 from dgportal_crawler.outcome import NAMES, ExitCode
 from dgportal_crawler.portal import Portal
@@ -52,11 +52,8 @@ class Pacer:
 
     @classmethod
     def for_run(cls, portal_url: str | None, overrides: dict[str, str]) -> Pacer:
-        """The user's ``-s DOWNLOAD_DELAY`` if given, else the crawl's own default for the
-        host (none for loopback: the replica)."""
-        if "DOWNLOAD_DELAY" in overrides:
-            return cls(float(overrides["DOWNLOAD_DELAY"]))
-        return cls(0.0 if is_loopback_url(portal_url) else float(POLITE["DOWNLOAD_DELAY"]))
+        """The delay a crawl of ``portal_url`` keeps between two requests to its host."""
+        return cls(request_delay(is_loopback_url(portal_url), politeness_delay(overrides)))
 
     @contextlib.contextmanager
     def step(self) -> Iterator[None]:

@@ -2,16 +2,14 @@
 robots.txt of each host, one request at a time, a delay between two requests to one host),
 with a budget: at most ``budget`` requests in all, robots.txt included.
 
-The delay is the crawl's: without a ``DOWNLOAD_DELAY`` of the user's, the add-on's polite
-one, and none on loopback (the replica), as a crawl there; a delay the user gave holds on
-every host, loopback included, as it does in a crawl (``-s`` outranks the add-on).
+The delay is the crawl's (:func:`dgportal_crawler.addon.request_delay`): the fetcher's
+``delay`` is the user's ``-s DOWNLOAD_DELAY``, if any.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dgportal_crawler.addon import LOOPBACK, POLITE
 from dgportal_crawler.commands.clean import Fetcher
 
 
@@ -22,7 +20,6 @@ class BudgetSpent(Exception):
 @dataclass
 class BudgetFetcher(Fetcher):
     budget: int = 200
-    delay: float | None = None  # seconds between two requests to one host; None: the crawl's default
     used: int = 0
 
     def get(self, url: str) -> tuple[int, str, list[tuple[str, str]], bytes]:
@@ -30,13 +27,3 @@ class BudgetFetcher(Fetcher):
             raise BudgetSpent(url)
         self.used += 1
         return super().get(url)
-
-    def delay_for(self, loopback: bool) -> float:
-        if self.delay is not None:
-            return max(0.0, self.delay)
-        return float((LOOPBACK if loopback else POLITE)["DOWNLOAD_DELAY"])
-
-    def _wait(self, host: str, loopback: bool) -> None:
-        last, delay = self._last.get(host), self.delay_for(loopback)
-        if last is not None and delay > 0:
-            self.sleep(max(0.0, delay - (self.clock() - last)))

@@ -15,9 +15,9 @@ from typing import ClassVar
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from dgportal_crawler.addon import request_delay
 from dgportal_crawler.commands import CommandError
 from dgportal_crawler.commands.clean import (
-    HOST_DELAY,
     SNIFF_BYTES,
     Fetcher,
     Skip,
@@ -146,7 +146,7 @@ def test_only_a_remote_host_is_waited_for():
     fetcher._wait("other.example", loopback=False)  # never asked before: no wait
     assert slept == []
     fetcher._wait("www.dg.gov.cn", loopback=False)
-    assert len(slept) == 1 and 0 < slept[0] <= HOST_DELAY
+    assert len(slept) == 1 and 0 < slept[0] <= request_delay(loopback=False)
 
 
 # -- clean_url ------------------------------------------------------------------------------------

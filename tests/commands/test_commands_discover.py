@@ -84,13 +84,10 @@ def test_a_robots_txt_server_error_forbids_the_whole_site(capsys):
 
 
 def test_the_users_download_delay_is_discoverys_delay_and_none_leaves_the_default() -> None:
-    from scrapy.settings import Settings
-
     from dgportal_crawler.commands.discover import politeness_delay
 
-    given = Settings({"DOWNLOAD_DELAY": "2.5"})
-    assert politeness_delay(given, {"DOWNLOAD_DELAY": "2.5"}) == 2.5
-    assert politeness_delay(Settings(), {}) is None  # the fetcher then waits as a crawl would
+    assert politeness_delay({"DOWNLOAD_DELAY": "2.5"}) == 2.5
+    assert politeness_delay({}) is None  # the fetcher then waits as a crawl would
 
 
 def test_a_download_delay_given_on_the_command_line_slows_discovery_even_on_loopback(capsys, replica_server):
