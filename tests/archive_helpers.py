@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 SITE = "houjie"
@@ -21,6 +23,17 @@ def _lines(data: bytes, live: bool) -> list[bytes]:
     if live:
         data = data[:data.rfind(b"\n") + 1]
     return data.splitlines()
+
+
+def assert_each_stored_once(ids: Iterable[str], expected: Iterable[str], context: object = "") -> None:
+    """Every expected article id stored exactly once, and nothing else; a failure names a few
+    of the duplicated, lost or unexpected ids (and ``context``, e.g. a kill schedule)."""
+    counts = Counter(ids)
+    duplicated = sorted(i for i, n in counts.items() if n > 1)
+    assert not duplicated, (context, f"stored twice: {duplicated[:5]}")
+    wanted = set(expected)
+    lost, extra = sorted(wanted - set(counts)), sorted(set(counts) - wanted)
+    assert not lost and not extra, (context, f"lost: {lost[:5]}; not expected: {extra[:5]}")
 
 
 def events_of(out: Path) -> list[dict]:

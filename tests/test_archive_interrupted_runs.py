@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.archive_helpers import SITE, dgportal, events_of, lines_of
+from tests.archive_helpers import SITE, assert_each_stored_once, dgportal, events_of, lines_of
 from tests.conftest import REPLICA_ARTICLES, run_crawl
 
 
@@ -72,10 +72,8 @@ def test_kill_9_at_five_points_then_resume_loses_and_duplicates_nothing(server, 
     final = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--resume")
     assert final.returncode == 0, final.stderr[-2000:]
     lines = lines_of(tmp_path)
-    ids = [line["id"] for line in lines]
     truth = {a["id"]: a for a in replica.ground_truth(server.origin)}
-    assert len(ids) == len(set(ids)), "duplicated articles"
-    assert set(ids) == set(truth), f"lost: {sorted(set(truth) - set(ids))[:5]}"
+    assert_each_stored_once((line["id"] for line in lines), truth)
     for line in lines:
         assert line["text"].split("\n") == truth[line["id"]]["paragraphs"]
     assert any(e["event"] == "torn_line_repaired" for e in events_of(tmp_path))
@@ -118,9 +116,8 @@ def test_ctrl_c_then_resume_continues_through_jobdir(server, replica, tmp_path):
     server.reset_stats()
     result = run_crawl(tmp_path, SITE, "--base-url", server.base_url, "--resume")
     assert result.returncode == 0, result.stderr[-2000:]
-    ids = [line["id"] for line in lines_of(tmp_path)]
-    assert len(ids) == len(set(ids)) == REPLICA_ARTICLES
-    assert set(ids) == {a["id"] for a in replica.ground_truth(server.origin)}
+    assert_each_stored_once((line["id"] for line in lines_of(tmp_path)),
+                            (a["id"] for a in replica.ground_truth(server.origin)))
     # the resumed run fetched (about) only what was missing, not the whole site again
     assert server.stats()["article"] <= REPLICA_ARTICLES - interrupted + 5
     assert not jobdir.exists(), "a finished run cleans its JOBDIR"
@@ -166,7 +163,7 @@ def test_a_state_that_fills_the_disk_mid_run_stops_the_crawl_and_the_next_run_lo
 
     again = run_crawl(tmp_path, SITE, "--base-url", server.base_url)
     assert again.returncode == 0, again.stderr[-2000:]
-    ids = [line["id"] for line in lines_of(tmp_path)]
-    assert len(ids) == len(set(ids)) == REPLICA_ARTICLES  # the first run's lines not written twice
-    assert set(ids) == {a["id"] for a in replica.ground_truth(server.origin)}
+    # the first run's lines not written twice
+    assert_each_stored_once((line["id"] for line in lines_of(tmp_path)),
+                            (a["id"] for a in replica.ground_truth(server.origin)))
     assert dgportal("verify", str(tmp_path / SITE)).returncode == 0

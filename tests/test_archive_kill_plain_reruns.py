@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.archive_helpers import SITE, dgportal, lines_of
+from tests.archive_helpers import SITE, assert_each_stored_once, dgportal, lines_of
 from tests.conftest import REPLICA_ARTICLES, run_crawl
 
 KILLS = 10
@@ -95,12 +95,9 @@ def test_kill_9_at_random_points_then_plain_reruns_lose_duplicate_and_tear_nothi
     # the damage is said, and not recorded into the manifest as if it were the file's content
     assert f"warc/{damaged.name} in {tmp_path / SITE} changed after it was recorded" in final.stderr
     lines = lines_of(tmp_path)  # a torn line would fail to parse here
-    ids = [line["id"] for line in lines]
     truth = {a["id"]: a for a in replica.ground_truth(server.origin)}
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
-    assert not duplicated, (schedule, duplicated[:5])
-    assert set(ids) == set(truth), (schedule, f"lost: {sorted(set(truth) - set(ids))[:5]}")
-    assert len(ids) == REPLICA_ARTICLES
+    assert_each_stored_once((line["id"] for line in lines), truth, schedule)
+    assert len(lines) == REPLICA_ARTICLES
     for line in lines:
         assert line["revision"] == 1, line["id"]  # never re-stored as a new revision
         assert line["text"].split("\n") == truth[line["id"]]["paragraphs"]

@@ -7,6 +7,7 @@ import pytest
 from distributed_helpers import SITE, coordinator, fetched_by, lines_of, reports_of, verify, worker
 
 from dgportal_crawler.replica import Replica, ReplicaServer
+from tests.archive_helpers import assert_each_stored_once
 
 ARTICLES = 500
 
@@ -28,9 +29,7 @@ def test_two_workers_store_every_article_once_then_an_incremental_run_skips_them
         requests_first = server.stats()["total"]
 
         lines = lines_of(out)
-        ids = [line["id"] for line in lines]
-        assert len(ids) == len(set(ids)), "an article was stored twice"
-        assert set(ids) == set(truth), f"lost: {sorted(set(truth) - set(ids))[:5]}"
+        assert_each_stored_once((line["id"] for line in lines), truth)
         for line in lines:
             expected = truth[line["id"]]
             assert line["text"].split("\n") == expected["paragraphs"], line["id"]

@@ -22,15 +22,14 @@ from redis import Redis
 
 from dgportal_crawler.distributed.keys import CrawlKeys
 from dgportal_crawler.replica import Replica, ReplicaServer
+from tests.archive_helpers import assert_each_stored_once
 
 ARTICLES = 500
 LEASE = ("-s", "DGPORTAL_REDIS_LEASE_SECONDS=2")
 
 
 def assert_archive_complete(out, truth):
-    ids = [line["id"] for line in lines_of(out)]
-    assert len(ids) == len(set(ids)), "an article was stored twice"
-    assert set(ids) == set(truth), f"lost: {sorted(set(truth) - set(ids))[:5]}"
+    assert_each_stored_once((line["id"] for line in lines_of(out)), truth)
     checked = verify(out / SITE)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 

@@ -16,6 +16,7 @@ from dgportal_crawler.profile import load_profile
 from dgportal_crawler.replica import Replica
 from dgportal_crawler.replica.portal import PortalReplica
 from dgportal_crawler.replica.towns import HJ_SPECIALS
+from tests.archive_helpers import assert_each_stored_once
 from tests.conftest import REPLICA_ARTICLES, REPLICA_SEED
 
 SITE = "hj"
@@ -51,9 +52,7 @@ def test_a_worker_crawls_feed_and_gkmlpt_columns_storing_every_article_once(redi
     portal = PortalReplica(Replica(seed=REPLICA_SEED, articles=REPLICA_ARTICLES))
     truth = {a["id"]: a for a in portal.ground_truth(SITE, replica_server.origin)}
     lines = lines_of_site(out)
-    ids = [line["id"] for line in lines]
-    assert len(ids) == len(set(ids)), "an article was stored twice"
-    assert set(ids) == set(truth), f"lost: {sorted(set(truth) - set(ids))[:5]}"
+    assert_each_stored_once((line["id"] for line in lines), truth)
     for line in lines:
         expected = truth[line["id"]]
         assert (line["url"], line["title"], line["published_at"], line["column"], line["gov_meta"]) == \
