@@ -9,6 +9,9 @@ its user + system seconds. The runs are interleaved (bare, ours, bare, ours …)
 noise of a shared machine hits both; the fastest of each is compared. Prints ratios to the
 baseline, because these 2-core shared machines are noisy.
 
+``--inline`` adds a third crawl, ``DGPORTAL_EXTRACT_PROCESSES=0``: extraction in the crawl's own
+process, as before the extraction worker (CPU seconds always include the workers').
+
 "CPU beyond requests" of the incremental run: its CPU seconds minus what the bare spider
 spends on as many requests (its CPU per request, start-up included, times the requests the
 incremental run made), so it counts our start-up and the state, list and end-of-run work.
@@ -59,11 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=2, help="bare/ours pairs, interleaved")
+    parser.add_argument("--inline", action="store_true",
+                        help="also crawl with extraction in the crawl's process (no worker)")
     parser.add_argument("--memory-only", action="store_true",
                         help="one crawl of ours, no baseline: peak RSS at a size too big to repeat")
     args = parser.parse_args(argv)
     bare_runs: list[Run] = []
     our_runs: list[Run] = []
+    inline_runs: list[Run] = []
     again_runs: list[Run] = []
     with ReplicaServer(articles=args.articles) as server, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "archive"
@@ -74,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(1 if args.memory_only else args.rounds):
             if not args.memory_only:
                 bare_runs.append(timed([sys.executable, str(HERE / "bare_spider.py"), server.base_url], server))
+            if args.inline:
+                shutil.rmtree(out, ignore_errors=True)
+                inline_runs.append(timed([*crawl, "-s", "DGPORTAL_EXTRACT_PROCESSES=0"], server))
             shutil.rmtree(out, ignore_errors=True)
             our_runs.append(timed(crawl, server))
         lines = sum(p.read_bytes().count(b"\n") for p in out.glob("houjie/articles/*/*.jsonl"))
@@ -88,20 +97,24 @@ def main(argv: list[str] | None = None) -> int:
     bare, ours, again = fastest(bare_runs), fastest(our_runs), fastest(again_runs)
     print(f"{'run':<34} {'requests':>8} {'seconds':>8} {'pages/s':>8} {'× bare':>7} {'CPU s':>7} "
           f"{'peak MiB':>9} {'× bare':>7}")
-    for label, run in (("bare Scrapy fetch (baseline)", bare), ("dgportal crawl (full pipeline)", ours),
-                       ("dgportal crawl again (incremental)", again)):
+    rows = [("bare Scrapy fetch (baseline)", bare), ("dgportal crawl (full pipeline)", ours)]
+    if inline_runs:
+        rows.append(("  … extraction in its own process", fastest(inline_runs)))
+    for label, run in (*rows, ("dgportal crawl again (incremental)", again)):
         rate = run.requests / run.seconds
         print(f"{label:<34} {run.requests:8d} {run.seconds:8.2f} {rate:8.1f} "
               f"{rate / (bare.requests / bare.seconds):7.2f} {run.cpu:7.2f} {run.rss_mib:9.1f} "
               f"{run.rss_mib / bare.rss_mib:7.2f}")
-    per_cpu = (ours.requests / ours.cpu) / (bare.requests / bare.cpu)
-    print(f"full crawl per CPU second: {per_cpu:.2f}× the bare spider's pages (the wall-clock ratio above is "
-          "bounded by the replica, which shares the machine's cores)")
+    for label, run in rows[1:]:
+        per_cpu = (run.requests / run.cpu) / (bare.requests / bare.cpu)
+        print(f"{label.strip(' …')} per CPU second: {per_cpu:.2f}× the bare spider's pages (the wall-clock "
+              "ratio above is bounded by the replica, which shares the machine's cores)")
     beyond = again.cpu - bare.cpu / bare.requests * again.requests
     print(f"incremental run: {again.cpu:.2f} CPU s for {again.requests} requests; "
           f"{beyond:.2f} CPU s beyond what the bare spider spends on as many requests")
     print(f"all rounds (s): bare {[round(r.seconds, 1) for r in bare_runs]}, "
-          f"ours {[round(r.seconds, 1) for r in our_runs]}, again {[round(r.seconds, 1) for r in again_runs]}")
+          f"ours {[round(r.seconds, 1) for r in our_runs]}, inline {[round(r.seconds, 1) for r in inline_runs]}, "
+          f"again {[round(r.seconds, 1) for r in again_runs]}")
     print("(× bare for speed: pages/s over the baseline's, above 1 is faster; for memory: above 1 uses more)")
     return 0 if lines == args.articles else 1
 

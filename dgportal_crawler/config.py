@@ -49,10 +49,16 @@ DEFAULTS: dict[str, Any] = {
     # Levels of child feeds (a feed's ``children``) read below a column's feed, in a crawl and
     # in discovery: a 专题专栏 feed lists its topics' feeds, not articles; 0 = children ignored.
     "DGPORTAL_FEED_MAX_DEPTH": 3,
+    # Worker processes that extract article pages beside the crawl (extractworkers.py): auto =
+    # one for an unpaced crawl (the replica, a mirror) on two usable CPUs; 0 = in the crawl's.
+    "DGPORTAL_EXTRACT_PROCESSES": "auto",
 }
 
 #: Settings that go into HTTP headers or URLs: a line break there would forge a header.
 ONE_LINE = ("DGPORTAL_CONTACT", "DGPORTAL_BASE_URL", "DGPORTAL_RUN_ID", "USER_AGENT")
+
+#: Settings that take ``auto`` or a number of processes.
+PROCESS_COUNTS = ("DGPORTAL_EXTRACT_PROCESSES",)
 
 #: Allowed values of the settings that take one of a few words.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -81,6 +87,17 @@ def get_str(settings: BaseSettings, name: str) -> str:
     return str(settings.get(name) or DEFAULTS[name])
 
 
+def process_count(settings: BaseSettings, name: str) -> int | None:
+    """A number of worker processes: ``auto`` is None; raises ``ValueError`` naming the
+    setting for anything but ``auto`` or a whole number of at least 0."""
+    value = str(get(settings, name)).strip().lower()
+    if value == "auto":
+        return None
+    if not value.isdigit():
+        raise ValueError(f"setting {name}={value!r} must be auto or a whole number of processes (0: none)")
+    return int(value)
+
+
 def check_values(settings: BaseSettings) -> list[str]:
     """One sentence per setting whose value cannot be used (``-s DOWNLOAD_DELAY=abc``), for
     every setting whose default is a number or a boolean (ours and Scrapy's), and our choices.
@@ -102,6 +119,11 @@ def check_values(settings: BaseSettings) -> list[str]:
                 problems.append(f"setting {name}={value!r} is not {kind}")
         if name in CHOICES and str(value) not in CHOICES[name]:
             problems.append(f"setting {name}={value!r} must be one of {', '.join(CHOICES[name])}")
+        if name in PROCESS_COUNTS:
+            try:
+                process_count(settings, name)
+            except ValueError as exc:
+                problems.append(str(exc))
         if name in ONE_LINE and isinstance(value, str) and any(ord(c) < 32 or ord(c) == 127 for c in value):
             problems.append(f"setting {name}={value!r} contains control characters (a line break?)")
     return problems

@@ -25,9 +25,9 @@ from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
 from scrapy.utils.misc import load_object
 
 from dgportal_crawler import config
-from dgportal_crawler.assemble import article_from_page
 from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.extract import ExtractionError
+from dgportal_crawler.extractworkers import ExtractionWorkers, worker_count
 from dgportal_crawler.items import Article, PendingArticle, Validators
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.runcontext import CrawlRun, crawl_run
@@ -130,14 +130,25 @@ class AnswerPipeline(_Component):
 
 
 class ExtractPipeline(_Component):
+    """Page bytes to a pending article, in a worker process when the crawl runs unpaced
+    (``DGPORTAL_EXTRACT_PROCESSES``, see :mod:`dgportal_crawler.extractworkers`)."""
+
     needs_archive = False
 
-    def process_item(self, item: Any) -> Any:
+    def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
+        super().__init__(crawler, run)
+        self.workers = ExtractionWorkers(run.profile, run.run_id, worker_count(crawler.settings),
+                                         crawler.stats)
+
+    def close_spider(self) -> None:
+        self.workers.close()
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
         self.count(item.column, EXTRACTED)  # tried, whatever the outcome: the fallback rate's base
         try:
-            article = article_from_page(item, self.run.profile, self.run.run_id)
+            article = await self.extract(item)
         except ExtractionError as exc:
             inc(self.crawler.stats, failure_key("extraction"))
             raise self.drop(item.column, FAILED, f"extraction failed for {item.url}: {exc}") from exc
@@ -146,6 +157,10 @@ class ExtractPipeline(_Component):
             logger.warning("no template matched %s; used the fallback extractor", item.url)
         context = PageContext.of(item.meta.get(META_LISTED_URL), item.body)
         return PendingArticle(article, Validators.from_headers(item.headers), context)
+
+    async def extract(self, page: FetchedPage) -> Article:
+        """The page's line; raises :class:`ExtractionError`."""
+        return await self.workers.article(page)
 
 
 class ValidatePipeline(_Component):

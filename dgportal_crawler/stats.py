@@ -25,6 +25,10 @@ META_FETCHED_AT = "dgportal_fetched_at"  # when the answer came off the wire
 META_WARC = "dgportal_warc"  # where the exchange was captured (a WarcRef dict)
 META_FEED_WALK = "dgportal_feed_walk"  # the next feed of a column's feed tree (or its list check): no paging
 
+# -- run-wide counters (no per-column copy) -------------------------------------------------
+EXTRACTED_IN_WORKERS = PREFIX + "extraction/in_workers"  # article pages a worker process extracted
+EXTRACTION_WORKER_LOST = PREFIX + "extraction/worker_lost"  # workers that died (then: in the crawl's process)
+
 # -- counters (the part after ``dgportal/`` or ``dgportal/column/<id>/``) -------------------
 # navigation
 LIST_PAGES = "list_pages"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def test_an_article_redirected_to_the_home_page_fails_with_its_reason_and_listed
     response = HtmlResponse(hop.url, status=200, headers=home.headers, body=home.body,
                             request=Request(hop.url, meta=hop.meta))
     (page,) = spider.parse_article(response, column=column)
-    pending = ExtractPipeline.from_crawler(crawler).process_item(page)
+    pending = asyncio.run(ExtractPipeline.from_crawler(crawler).process_item(page))
     with pytest.raises(DropItem) as info:
         ValidatePipeline.from_crawler(crawler).process_item(pending)
     assert str(info.value).startswith(

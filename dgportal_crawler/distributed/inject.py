@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,12 +22,11 @@ from scrapy.responsetypes import responsetypes
 from dgportal_crawler.distributed.coordinator import Coordinator
 from dgportal_crawler.distributed.messages import Result
 from dgportal_crawler.distributed.names import META_RESULT, META_RESULT_ID
-from dgportal_crawler.items import Article, PendingArticle, Validators
+from dgportal_crawler.extract import ExtractionError
+from dgportal_crawler.items import Article
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.pipelines import ExtractPipeline
-from dgportal_crawler.stats import EXTRACTED, FAILED, FALLBACK, META_FETCHED_AT, META_WARC, failure_key, inc
-
-logger = logging.getLogger(__name__)
+from dgportal_crawler.stats import META_FETCHED_AT, META_WARC
 
 
 class RemoteError(Exception):
@@ -109,19 +107,13 @@ class ShippedExtractPipeline(ExtractPipeline):
         super().__init__(crawler, run)
         self.coordinator = crawler.get_extension(Coordinator)
 
-    def process_item(self, item: Any) -> Any:
-        shipped = (self.coordinator.pop_extraction(item.url, item.body)
-                   if isinstance(item, FetchedPage) and self.coordinator is not None else None)
+    async def extract(self, page: FetchedPage) -> Article:
+        shipped = self.coordinator.pop_extraction(page.url, page.body) if self.coordinator is not None else None
         if shipped is None:
-            return super().process_item(item)  # not from a worker: extract here
-        self.count(item.column, EXTRACTED)
+            return await super().extract(page)  # not from a worker: extract here
         if "error" in shipped:
-            inc(self.crawler.stats, failure_key("extraction"))
-            raise self.drop(item.column, FAILED, f"extraction failed for {item.url}: {shipped['error']}")
+            raise ExtractionError(shipped["error"])
         article = Article(**shipped["article"])
-        article.warc = item.meta.get(META_WARC)
+        article.warc = page.meta.get(META_WARC)
         article.crawler = {**article.crawler, "run_id": self.run.run_id}
-        if article.extraction["method"] == "fallback":
-            self.count(item.column, FALLBACK)
-            logger.warning("no template matched %s; used the fallback extractor", item.url)
-        return PendingArticle(article, Validators.from_headers(item.headers))
+        return article

@@ -169,9 +169,9 @@ def shipped_article(crawler: Crawler, **extraction: Any) -> dict[str, Any]:
 
 
 def test_a_shipped_extraction_is_the_same_article_as_one_made_here(crawler, coordinator):
-    here = ExtractPipeline.from_crawler(crawler).process_item(page())
+    here = asyncio.run(ExtractPipeline.from_crawler(crawler).process_item(page()))
     coordinator.keep_extraction(URL, page().body, {"article": shipped_article(crawler)})
-    shipped = ShippedExtractPipeline.from_crawler(crawler).process_item(page())
+    shipped = asyncio.run(ShippedExtractPipeline.from_crawler(crawler).process_item(page()))
     assert isinstance(shipped, PendingArticle)
     assert coordinator.extractions == {}, "the worker's extraction was used"
     assert shipped.article == here.article
@@ -183,7 +183,7 @@ def test_a_shipped_extraction_is_the_same_article_as_one_made_here(crawler, coor
 def test_a_shipped_extraction_error_drops_the_page_as_a_failure(crawler, coordinator):
     coordinator.keep_extraction(URL, page().body, {"error": "no article body"})
     with pytest.raises(DropItem, match=f"extraction failed for {URL}: no article body"):
-        ShippedExtractPipeline.from_crawler(crawler).process_item(page())
+        asyncio.run(ShippedExtractPipeline.from_crawler(crawler).process_item(page()))
     stats = crawler.stats
     assert stats.get_value(failure_key("extraction")) == 1
     assert stats.get_value(column_key("czjs", FAILED)) == 1 and stats.get_value(column_key("czjs", EXTRACTED)) == 1
@@ -192,20 +192,20 @@ def test_a_shipped_extraction_error_drops_the_page_as_a_failure(crawler, coordin
 def test_a_shipped_fallback_extraction_is_counted_and_warned_about(crawler, coordinator, caplog):
     coordinator.keep_extraction(URL, page().body, {"article": shipped_article(crawler, method="fallback")})
     with caplog.at_level(logging.WARNING):
-        ShippedExtractPipeline.from_crawler(crawler).process_item(page())
+        asyncio.run(ShippedExtractPipeline.from_crawler(crawler).process_item(page()))
     assert crawler.stats.get_value(column_key("czjs", FALLBACK)) == 1
     assert f"no template matched {URL}" in caplog.text
 
 
 def test_a_page_no_worker_extracted_is_extracted_here(crawler):
     pipeline = ShippedExtractPipeline.from_crawler(crawler)
-    made = pipeline.process_item(page())
-    assert made.article == ExtractPipeline.from_crawler(crawler).process_item(page()).article
-    assert pipeline.process_item({"not": "a page"}) == {"not": "a page"}
+    made = asyncio.run(pipeline.process_item(page()))
+    assert made.article == asyncio.run(ExtractPipeline.from_crawler(crawler).process_item(page())).article
+    assert asyncio.run(pipeline.process_item({"not": "a page"})) == {"not": "a page"}
 
 
 def test_without_a_coordinator_the_pipeline_is_the_plain_extract_pipeline():
     crawler = make_crawler(HoujieSpider, {"DGPORTAL_RUN_ID": RUN_ID})
     pipeline = ShippedExtractPipeline.from_crawler(crawler)
     assert pipeline.coordinator is None
-    assert pipeline.process_item(page()).article.crawler["run_id"] == RUN_ID
+    assert asyncio.run(pipeline.process_item(page())).article.crawler["run_id"] == RUN_ID

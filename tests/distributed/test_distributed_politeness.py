@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from distributed_helpers import coordinator, fetched_by, lines_of, reports_of, worker
+from distributed_helpers import coordinator, fetched_by, lines_of, reports_of, wait_until, worker
 
 from dgportal_crawler.replica import ReplicaServer
 
@@ -64,6 +64,10 @@ def test_two_workers_together_keep_the_profiles_delay(redis_url, tmp_path):
     with ReplicaServer(articles=ARTICLES) as server, recording_proxy(server.port) as (origin, arrivals):
         workers = [worker(redis_url, name, tmp_path) for name in ("w1", "w2")]
         try:
+            # Both ready before the crawl starts: on a busy machine one worker's start-up (its
+            # imports) could otherwise take most of this short crawl, and the share test with it.
+            wait_until(lambda: all("waiting for a crawl" in w.output() for w in workers),
+                       "both workers waiting for a crawl", procs=[w.popen for w in workers])
             crawl = coordinator(redis_url, out, f"{origin}/houjie/", "-s", f"DOWNLOAD_DELAY={DELAY}")
             assert crawl.wait() == 0, crawl.output()[-3000:]
             for w in workers:
@@ -74,7 +78,10 @@ def test_two_workers_together_keep_the_profiles_delay(redis_url, tmp_path):
         times = sorted(arrivals[1:])  # the first is the coordinator's check that the site answers
     assert len(lines_of(out)) == ARTICLES
     shares = fetched_by(reports_of(out)[-1])
-    assert min(shares.values()) >= 0.2 * sum(shares.values()), f"both workers fetched: {shares}"
+    # Both must have fetched for the shared delay to be tested at all. Fair shares are not
+    # promised: whichever worker asks first when the delay has passed gets the request, and
+    # one worker took 29 of 36 in runs of the unchanged code (a 20% bound failed 2 runs in 5).
+    assert len(shares) == 2 and min(shares.values()) >= 3, f"both workers fetched: {shares}"
     gaps = [b - a for a, b in itertools.pairwise(times)]
     rate = (len(times) - 1) / (times[-1] - times[0])
     # Two workers pacing themselves alone would send about twice as fast, with many short gaps.

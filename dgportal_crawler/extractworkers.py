@@ -1,0 +1,171 @@
+"""Extraction beside the crawl: article pages extracted in worker processes.
+
+A crawl at full speed (the replica, a mirror on the local network) is CPU-bound in one
+process, and extraction is about a third of its CPU per page. Handing pages to a worker lets
+the crawl's own process download, write the WARC, validate and store while a second core
+extracts. Against the real portal (a delay between requests) a worker would only sit idle,
+so ``auto`` starts one only for an unpaced crawl on a machine with two usable CPUs.
+
+``DGPORTAL_EXTRACT_PROCESSES``: ``auto``, ``0`` (extract in the crawl's process) or a number of
+workers. The line is the same either way: the worker runs :func:`article_from_page`, the one
+function ``reextract`` and ``clean`` run too.
+
+Workers are forked at the first article page (an incremental run of an unchanged site forks
+none), ignore Ctrl-C (the crawl stops them when it closes) and die with the crawl (Linux's
+parent-death signal), so a killed crawl leaves no worker behind. A worker closes the sockets
+and files it inherited, so it never keeps the crawl's connections or archive open. A worker
+that dies anyway costs nothing but speed: the page it held, and every later one, is extracted
+in the crawl's process, and the log says so once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import stat
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from scrapy.settings import BaseSettings
+from scrapy.statscollectors import StatsCollector
+
+from dgportal_crawler import config
+from dgportal_crawler.assemble import article_from_page
+from dgportal_crawler.items import Article
+from dgportal_crawler.pages import FetchedPage
+from dgportal_crawler.parallel import usable_cpus
+from dgportal_crawler.profile import SiteProfile
+from dgportal_crawler.stats import EXTRACTED_IN_WORKERS, EXTRACTION_WORKER_LOST, inc
+
+logger = logging.getLogger(__name__)
+
+#: prctl(2) option: the signal a process gets when the thread that forked it exits.
+PR_SET_PDEATHSIG = 1
+
+
+def worker_count(settings: BaseSettings, cpus: int | None = None) -> int:
+    """Workers a crawl with these settings starts: the setting's number, or for ``auto`` one
+    when the crawl is unpaced (no download delay, no AutoThrottle) and two CPUs are usable.
+
+    Raises ``ValueError`` naming the setting for a value that is neither.
+    """
+    count = config.process_count(settings, "DGPORTAL_EXTRACT_PROCESSES")
+    if count is not None:
+        return count
+    unpaced = settings.getfloat("DOWNLOAD_DELAY") == 0 and not settings.getbool("AUTOTHROTTLE_ENABLED")
+    return 1 if unpaced and (usable_cpus() if cpus is None else cpus) >= 2 else 0
+
+
+class ExtractionWorkers:
+    """``article_from_page`` for a crawl, in ``processes`` workers (0: in this process)."""
+
+    def __init__(self, profile: SiteProfile, run_id: str | None, processes: int,
+                 stats: StatsCollector | None = None) -> None:
+        self.profile = profile
+        self.run_id = run_id
+        self.processes = processes
+        self.stats = stats
+        self._pool: ProcessPoolExecutor | None = None
+
+    def worker_pid(self) -> int | None:
+        """The process id of a worker (None before the first page, or with none): for tests."""
+        return None if self._pool is None else self._pool.submit(os.getpid).result()
+
+    async def article(self, page: FetchedPage) -> Article:
+        """The page's line; raises :class:`~dgportal_crawler.extract.ExtractionError` as
+        :func:`article_from_page` does, wherever it ran."""
+        if self.processes == 0:
+            return article_from_page(page, self.profile, self.run_id)
+        if self._pool is None:
+            self._pool = self._start()
+        try:
+            article = await asyncio.wrap_future(self._pool.submit(_extract, page))
+        except BrokenProcessPool as exc:
+            self._lost(exc)
+            return article_from_page(page, self.profile, self.run_id)
+        inc(self.stats, EXTRACTED_IN_WORKERS)
+        return article
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        # fork: the worker starts at once with the profile and every module already loaded
+        # (nothing to import or pickle); where there is no fork, the profile is pickled over.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        return ProcessPoolExecutor(self.processes, mp_context=context, initializer=_init_worker,
+                                   initargs=(self.profile, self.run_id, os.getpid()))
+
+    def _lost(self, exc: BrokenProcessPool) -> None:
+        if self._pool is None:  # another page in flight already said so
+            return
+        inc(self.stats, EXTRACTION_WORKER_LOST)
+        logger.error("the extraction worker died (%s); extracting in the crawl's process from now on", exc)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        self.processes = 0
+
+
+# What a worker extracts with, set once by its initializer.
+_profile: SiteProfile | None = None
+_run_id: str | None = None
+
+
+def _init_worker(profile: SiteProfile, run_id: str | None, crawl_pid: int) -> None:
+    global _profile, _run_id
+    _profile, _run_id = profile, run_id
+    # A forked worker inherits the crawl's handlers: Ctrl-C reaches the whole process group,
+    # and the crawl, not its worker, decides how to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)
+    _die_with(crawl_pid)
+    _close_inherited_files()
+
+
+def _close_inherited_files() -> None:
+    """Close the crawl's sockets and files this fork inherited.
+
+    A worker holding them keeps the crawl's connections open after the crawl closed or lost
+    them (the server goes on answering a dead client) and its archive files and lock open for
+    as long as the worker lives. The pool's own queues are pipes, and stdio stays.
+    """
+    try:
+        fds = [int(entry.name) for entry in os.scandir("/proc/self/fd")]
+    except OSError:  # no /proc: nothing to list, nothing closed
+        return
+    for fd in fds:
+        if fd <= 2:
+            continue
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:  # the listing's own descriptor, gone already
+            continue
+        if stat.S_ISSOCK(mode) or stat.S_ISREG(mode):
+            os.close(fd)
+
+
+def _die_with(crawl_pid: int) -> None:
+    """Ask Linux to kill this worker when the crawl dies (kill -9 included)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker ends when its queue breaks
+        return
+    if os.getppid() != crawl_pid:  # the crawl died before the request took effect
+        os._exit(1)
+
+
+def _extract(page: FetchedPage) -> Article:
+    assert _profile is not None, "worker used before its initializer ran"
+    return article_from_page(page, _profile, _run_id)
