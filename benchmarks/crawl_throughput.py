@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'peak MiB':>9} {'× bare':>7}")
     rows = [("bare Scrapy fetch (baseline)", bare), ("dgportal crawl (full pipeline)", ours)]
     if inline_runs:
-        rows.append(("  … extraction in its own process", fastest(inline_runs)))
+        rows.append(("  … extracting in its own process", fastest(inline_runs)))
     for label, run in (*rows, ("dgportal crawl again (incremental)", again)):
         rate = run.requests / run.seconds
         print(f"{label:<34} {run.requests:8d} {run.seconds:8.2f} {rate:8.1f} "
