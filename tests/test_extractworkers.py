@@ -122,6 +122,24 @@ def test_an_extraction_error_in_a_worker_reaches_the_crawl_as_one(processes: int
         workers.close()
 
 
+def test_one_pages_extraction_error_is_that_pages_alone_in_a_batch() -> None:
+    pages = replica_pages(40)
+    empty = FetchedPage.saved(PROFILE, f"{ORIGIN}/hjz/a/content/post_1.html", b"", status=200)
+    mixed = [*pages[:20], empty, *pages[20:]]  # 41 pages in flight at once: batches of several
+
+    async def gather() -> list:
+        return await asyncio.gather(*(workers.article(page) for page in mixed), return_exceptions=True)
+
+    workers = ExtractionWorkers(PROFILE, RUN_ID, 1)
+    try:
+        outcomes = asyncio.run(gather())
+    finally:
+        workers.close()
+    assert isinstance(outcomes[20], ExtractionError) and "empty response body" in str(outcomes[20])
+    assert [o.to_dict() for o in outcomes[:20] + outcomes[21:]] == [
+        article_from_page(page, PROFILE, RUN_ID).to_dict() for page in pages]
+
+
 def test_a_killed_worker_costs_speed_not_articles(caplog) -> None:
     pages = replica_pages(12)
     expected = [article_from_page(page, PROFILE, RUN_ID).to_dict() for page in pages]
