@@ -84,7 +84,8 @@ class ExtractionWorkers:
         self.stats = stats
         self._pool: ProcessPoolExecutor | None = None
         self._waiting: deque[tuple[FetchedPage, asyncio.Future[Article]]] = deque()
-        self._batches: set[asyncio.Task[None]] = set()
+        self._in_flight = 0  # batches sent and not yet settled
+        self._batches: set[asyncio.Task[None]] = set()  # their tasks: the loop holds tasks weakly
 
     def worker_pid(self) -> int | None:
         """The process id of a worker (None before the first page, or with none): for tests."""
@@ -110,10 +111,14 @@ class ExtractionWorkers:
             while self._waiting:
                 page, waiter = self._waiting.popleft()
                 _settle(waiter, _outcome(page, self.profile, self.run_id))
-        while self._waiting and len(self._batches) < self.processes * BATCHES_PER_WORKER:
+        # Counted, not ``len(self._batches)``: a task leaves that set only in a callback run
+        # after it ends, so two batches ending together each saw the other still in flight,
+        # neither sent the next, and the queued pages waited for ever.
+        while self._waiting and self._in_flight < self.processes * BATCHES_PER_WORKER:
             batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
+            self._in_flight += 1
             task = asyncio.ensure_future(self._extract(batch))
-            self._batches.add(task)  # the loop keeps only a weak reference to a task
+            self._batches.add(task)
             task.add_done_callback(self._batches.discard)
 
     async def _extract(self, batch: list[tuple[FetchedPage, asyncio.Future[Article]]]) -> None:
@@ -128,6 +133,8 @@ class ExtractionWorkers:
         except BrokenProcessPool as exc:
             self._lost(exc)
             outcomes = [_outcome(page, self.profile, self.run_id) for page in pages]
+        finally:
+            self._in_flight -= 1
         for (_, waiter), outcome in zip(batch, outcomes, strict=True):
             _settle(waiter, outcome)
         self._send()
@@ -151,6 +158,8 @@ class ExtractionWorkers:
 
 
 def _settle(waiter: asyncio.Future[Article], outcome: Outcome) -> None:
+    if waiter.done():  # cancelled while it waited (a crawl stopped at once): nobody to tell
+        return
     if isinstance(outcome, Exception):
         waiter.set_exception(outcome)
     else:

@@ -140,6 +140,30 @@ def test_one_pages_extraction_error_is_that_pages_alone_in_a_batch() -> None:
         article_from_page(page, PROFILE, RUN_ID).to_dict() for page in pages]
 
 
+def test_pages_queued_behind_batches_that_end_together_are_still_sent() -> None:
+    """Two batches whose results arrive while the crawl's loop is busy end one after the other
+    in the same loop turn; the page queued behind them must still go (it once waited for ever:
+    each batch counted the other as still in flight)."""
+    pages = replica_pages(3)
+    workers = ExtractionWorkers(PROFILE, RUN_ID, 1)
+
+    async def crawl_busy_while_batches_end() -> list[dict]:
+        await workers.article(pages[0])  # the worker forked and warm
+        first = [asyncio.ensure_future(workers.article(page)) for page in pages[:2]]  # two batches
+        queued = asyncio.ensure_future(workers.article(pages[2]))  # waits: both batches in flight
+        for _ in range(5):  # the batches handed to the pool, no more
+            await asyncio.sleep(0)
+        time.sleep(1.5)  # the loop busy (a big page, a slow write) while both results arrive
+        articles = await asyncio.wait_for(asyncio.gather(*first, queued), timeout=30)
+        return [article.to_dict() for article in articles]
+
+    try:
+        got = asyncio.run(crawl_busy_while_batches_end())
+    finally:
+        workers.close()
+    assert got == [article_from_page(page, PROFILE, RUN_ID).to_dict() for page in pages]
+
+
 def test_a_killed_worker_costs_speed_not_articles(caplog) -> None:
     pages = replica_pages(12)
     expected = [article_from_page(page, PROFILE, RUN_ID).to_dict() for page in pages]
