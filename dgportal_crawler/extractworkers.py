@@ -66,6 +66,9 @@ def worker_count(settings: BaseSettings, cpus: int | None = None) -> int:
 #: slow crawl sends them one by one; a fast one amortises the hand-over (two threads and a
 #: pipe each way, ~0.5 ms of the crawl's CPU per page when sent singly) over a batch.
 BATCH = 16
+#: Page bytes a batch takes at most (a bigger page goes alone): a batch is pickled whole, so
+#: sixteen 10 MB pages would be 160 MB in the pipe at once.
+BATCH_BYTES = 2**20
 #: Batches per worker in flight: one being extracted, one waiting in its pipe.
 BATCHES_PER_WORKER = 2
 
@@ -115,11 +118,20 @@ class ExtractionWorkers:
         # after it ends, so two batches ending together each saw the other still in flight,
         # neither sent the next, and the queued pages waited for ever.
         while self._waiting and self._in_flight < self.processes * BATCHES_PER_WORKER:
-            batch = [self._waiting.popleft() for _ in range(min(BATCH, len(self._waiting)))]
+            batch = self._next_batch()
             self._in_flight += 1
             task = asyncio.ensure_future(self._extract(batch))
             self._batches.add(task)
             task.add_done_callback(self._batches.discard)
+
+    def _next_batch(self) -> list[tuple[FetchedPage, asyncio.Future[Article]]]:
+        batch = [self._waiting.popleft()]
+        size = len(batch[0][0].body)
+        while (self._waiting and len(batch) < BATCH
+               and size + len(self._waiting[0][0].body) <= BATCH_BYTES):
+            batch.append(self._waiting.popleft())
+            size += len(batch[-1][0].body)
+        return batch
 
     async def _extract(self, batch: list[tuple[FetchedPage, asyncio.Future[Article]]]) -> None:
         pages = [page for page, _ in batch]
