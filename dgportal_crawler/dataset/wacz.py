@@ -120,8 +120,9 @@ class _CaptureDates:
         except (OSError, ValueError, KeyError, StopIteration, ArchiveLoadFailed) as exc:
             raise SelectionError(f"{layout.site_dir}: no WARC record at {ref.get('file')}@{ref.get('offset')} "
                                  f"({exc or type(exc).__name__}); `dgportal verify` lists the damage") from None
-        if not date:
-            raise SelectionError(f"{layout.site_dir}: the record at {ref['file']}@{ref['offset']} has no WARC-Date")
+        if not date:  # every record the crawl writes has one: the offset points into something else
+            raise SelectionError(f"{layout.site_dir}: no WARC record at {ref['file']}@{ref['offset']} (what is "
+                                 "there has no WARC-Date); `dgportal verify` lists the damage")
         return str(date)
 
 
