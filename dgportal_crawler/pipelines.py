@@ -137,8 +137,7 @@ class ExtractPipeline(_Component):
 
     def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
         super().__init__(crawler, run)
-        self.workers = ExtractionWorkers(run.profile, run.run_id, worker_count(crawler.settings),
-                                         crawler.stats)
+        self.workers = ExtractionWorkers(run.profile, run.run_id, worker_count(crawler.settings), crawler.stats)
 
     def close_spider(self) -> None:
         self.workers.close()
@@ -158,8 +157,7 @@ class ExtractPipeline(_Component):
         context = PageContext.of(item.meta.get(META_LISTED_URL), item.body)
         return PendingArticle(article, Validators.from_headers(item.headers), context)
 
-    async def extract(self, page: FetchedPage) -> Article:
-        """The page's line; raises :class:`ExtractionError`."""
+    async def extract(self, page: FetchedPage) -> Article:  # raises ExtractionError
         return await self.workers.article(page)
 
 
