@@ -87,8 +87,7 @@ class ExtractionWorkers:
         self.stats = stats
         self._pool: ProcessPoolExecutor | None = None
         self._waiting: deque[tuple[FetchedPage, asyncio.Future[Article]]] = deque()
-        self._in_flight = 0  # batches sent and not yet settled
-        self._batches: set[asyncio.Task[None]] = set()  # their tasks: the loop holds tasks weakly
+        self._batches: set[asyncio.Task[None]] = set()  # batches in flight (the loop holds tasks weakly)
 
     def worker_pid(self) -> int | None:
         """The process id of a worker (None before the first page, or with none): for tests."""
@@ -114,15 +113,8 @@ class ExtractionWorkers:
             while self._waiting:
                 page, waiter = self._waiting.popleft()
                 _settle(waiter, _outcome(page, self.profile, self.run_id))
-        # Counted, not ``len(self._batches)``: a task leaves that set only in a callback run
-        # after it ends, so two batches ending together each saw the other still in flight,
-        # neither sent the next, and the queued pages waited for ever.
-        while self._waiting and self._in_flight < self.processes * BATCHES_PER_WORKER:
-            batch = self._next_batch()
-            self._in_flight += 1
-            task = asyncio.ensure_future(self._extract(batch))
-            self._batches.add(task)
-            task.add_done_callback(self._batches.discard)
+        while self._waiting and len(self._batches) < self.processes * BATCHES_PER_WORKER:
+            self._batches.add(asyncio.ensure_future(self._extract(self._next_batch())))
 
     def _next_batch(self) -> list[tuple[FetchedPage, asyncio.Future[Article]]]:
         batch = [self._waiting.popleft()]
@@ -134,22 +126,30 @@ class ExtractionWorkers:
         return batch
 
     async def _extract(self, batch: list[tuple[FetchedPage, asyncio.Future[Article]]]) -> None:
-        pages = [page for page, _ in batch]
-        if self._pool is None and self.processes:
-            self._pool = self._start()
         try:
-            if self._pool is None:  # a worker died: this process extracts what was queued
-                raise BrokenProcessPool("no worker")
-            outcomes = await asyncio.wrap_future(self._pool.submit(_extract_batch, pages))
-            inc(self.stats, EXTRACTED_IN_WORKERS, len(pages))
-        except BrokenProcessPool as exc:
-            self._lost(exc)
-            outcomes = [_outcome(page, self.profile, self.run_id) for page in pages]
+            outcomes = await self._outcomes([page for page, _ in batch])
         finally:
-            self._in_flight -= 1
+            # Out of the set here, not in a done callback: that runs only after this task
+            # ends, so two batches ending in one loop turn each saw the other still in flight,
+            # neither sent the next, and the queued pages waited for ever.
+            self._batches.discard(asyncio.current_task())  # type: ignore[arg-type]
         for (_, waiter), outcome in zip(batch, outcomes, strict=True):
             _settle(waiter, outcome)
         self._send()
+
+    async def _outcomes(self, pages: list[FetchedPage]) -> list[Outcome]:
+        """The pages' outcomes from a worker; from this process once a worker has died."""
+        if self.processes:
+            if self._pool is None:
+                self._pool = self._start()
+            try:
+                outcomes = await asyncio.wrap_future(self._pool.submit(_extract_batch, pages))
+            except BrokenProcessPool as exc:
+                self._lost(exc)
+            else:
+                inc(self.stats, EXTRACTED_IN_WORKERS, len(pages))
+                return outcomes
+        return [_outcome(page, self.profile, self.run_id) for page in pages]
 
     def _start(self) -> ProcessPoolExecutor:
         # fork: the worker starts at once with the profile and every module already loaded
