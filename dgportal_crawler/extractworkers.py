@@ -41,7 +41,12 @@ from dgportal_crawler.items import Article
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.parallel import usable_cpus
 from dgportal_crawler.profile import SiteProfile
-from dgportal_crawler.stats import EXTRACTED_IN_WORKERS, EXTRACTION_WORKER_LOST, inc
+from dgportal_crawler.stats import (
+    EXTRACTED_IN_WORKERS,
+    EXTRACTION_NOT_SHIPPED,
+    EXTRACTION_WORKER_LOST,
+    inc,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +151,13 @@ class ExtractionWorkers:
                 outcomes = await asyncio.wrap_future(self._pool.submit(_extract_batch, pages))
             except BrokenProcessPool as exc:
                 self._lost(exc)
+            except Exception as exc:  # whatever pickle raises, for whatever object it met
+                # The worker is fine; this batch could not cross (a page or an outcome that does
+                # not pickle). Without this its pages would wait for ever: extract them here.
+                inc(self.stats, EXTRACTION_NOT_SHIPPED, len(pages))
+                logger.warning("%d page(s) could not go to or come back from the extraction worker "
+                               "(%s: %s); extracted in the crawl's process", len(pages),
+                               type(exc).__name__, exc)
             else:
                 inc(self.stats, EXTRACTED_IN_WORKERS, len(pages))
                 return outcomes

@@ -28,6 +28,7 @@ META_FEED_WALK = "dgportal_feed_walk"  # the next feed of a column's feed tree (
 # -- run-wide counters (no per-column copy) -------------------------------------------------
 EXTRACTED_IN_WORKERS = PREFIX + "extraction/in_workers"  # article pages a worker process extracted
 EXTRACTION_WORKER_LOST = PREFIX + "extraction/worker_lost"  # workers that died (then: in the crawl's process)
+EXTRACTION_NOT_SHIPPED = PREFIX + "extraction/not_shipped"  # pages that could not cross to a worker and back
 
 # -- counters (the part after ``dgportal/`` or ``dgportal/column/<id>/``) -------------------
 # navigation

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from dgportal_crawler.extractworkers import ExtractionWorkers, worker_count
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import load_profile
 from dgportal_crawler.replica import Replica
-from dgportal_crawler.stats import EXTRACTED_IN_WORKERS, EXTRACTION_WORKER_LOST
+from dgportal_crawler.stats import EXTRACTED_IN_WORKERS, EXTRACTION_NOT_SHIPPED, EXTRACTION_WORKER_LOST
 from tests.archive_helpers import reports_of
 from tests.conftest import CrawlResult, run_crawl
 
@@ -162,6 +163,33 @@ def test_pages_queued_behind_batches_that_end_together_are_still_sent() -> None:
     finally:
         workers.close()
     assert got == [article_from_page(page, PROFILE, RUN_ID).to_dict() for page in pages]
+
+
+def test_a_batch_that_cannot_go_to_the_worker_is_extracted_here_not_left_waiting(caplog) -> None:
+    """A page the pool cannot pickle fails its whole batch in the pool, not in the worker: its
+    pages once waited for ever. Now they are extracted in this process, counted and logged."""
+    pages = replica_pages(6)
+    expected = [article_from_page(page, PROFILE, RUN_ID).to_dict() for page in pages]
+    pages[3].meta["unpicklable"] = threading.Lock()  # what a stray object in a page's meta does
+    stats = MemoryStatsCollector(get_crawler())
+    workers = ExtractionWorkers(PROFILE, RUN_ID, 1, stats)
+
+    async def all_pages() -> list[dict]:
+        articles = await asyncio.wait_for(asyncio.gather(*(workers.article(p) for p in pages)), timeout=60)
+        return [article.to_dict() for article in articles]
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="dgportal_crawler.extractworkers"):
+            assert asyncio.run(all_pages()) == expected
+        assert workers.worker_pid() is not None  # the worker itself is fine and stays
+    finally:
+        workers.close()
+    shipped_back = [r.getMessage() for r in caplog.records if "could not go to" in r.getMessage()]
+    assert len(shipped_back) == 1 and "_thread.lock" in shipped_back[0], shipped_back
+    not_shipped = stats.get_value(EXTRACTION_NOT_SHIPPED)
+    assert 1 <= not_shipped < len(pages)  # the batch holding the lock, not the others
+    assert stats.get_value(EXTRACTED_IN_WORKERS) + not_shipped == len(pages)
+    assert stats.get_value(EXTRACTION_WORKER_LOST) is None
 
 
 def test_a_killed_worker_costs_speed_not_articles(caplog) -> None:
