@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from dgportal_crawler.items import (
@@ -14,6 +15,7 @@ from dgportal_crawler.items import (
     PendingArticle,
     Provenance,
     Validators,
+    extraction_record,
     make_article,
     sha256_hex,
 )
@@ -116,3 +118,18 @@ def test_a_pending_article_carries_validators_beside_the_line():
     assert "validators" not in pending.article.to_dict()  # not part of the line
     with_validators = PendingArticle(article, Validators.from_headers({"etag": '"x"'}))
     assert with_validators.validators.etag == '"x"'
+
+
+def test_the_extraction_record_is_asdict_of_it_and_shares_nothing_mutable():
+    record = Extraction("template", "current", removed={"share_bar": 2, "footer": 1},
+                        encoding={"charset": "utf-8", "declared": {"header": "utf-8", "meta": None}},
+                        warnings=["title element missing"])
+    line = extraction_record(record)
+    assert line == dataclasses.asdict(record)
+    assert list(line) == [f.name for f in dataclasses.fields(Extraction)]  # the line's key order
+    line["removed"]["x"] = 1
+    line["encoding"]["declared"]["meta"] = "gbk"
+    line["warnings"].append("y")
+    assert record.removed == {"share_bar": 2, "footer": 1}
+    assert record.encoding["declared"] == {"header": "utf-8", "meta": None}
+    assert record.warnings == ["title element missing"]

@@ -116,14 +116,17 @@ def dom_rule(el: etree._Element, *, by_text: bool = True) -> str | None:
     """Name of the rule matching element ``el``, or None. Without ``by_text`` only classes,
     tags and script links are tested (inside a body, where the line rules read the text)."""
     table = _dispatch()
-    for token in (el.get("class") or "").split():
-        if token in table.classes:
-            return table.classes[token]
-    if el.tag in table.tags:
-        return table.tags[el.tag]
+    classes = el.get("class")
+    if classes:
+        for token in classes.split():
+            if token in table.classes:
+                return table.classes[token]
+    tag = el.tag  # lxml builds a new str on every read of .tag: read it once
+    if tag in table.tags:
+        return table.tags[tag]
     if not by_text:
-        return _script_link(el, table) if el.tag == "a" else None
-    check = _BY_TAG.get(el.tag)
+        return _script_link(el, table) if tag == "a" else None
+    check = _BY_TAG.get(tag)
     return check(el, table) if check else None
 
 
@@ -135,12 +138,13 @@ def find_furniture(
     so only elements with a class and links (script links) are looked at there."""
     if body is None:
         return [(el, rule) for el in root.iter(etree.Element) if (rule := dom_rule(el))]
-    inside = set(body.iter(etree.Element))
-    found = [
-        (el, rule)
-        for el in root.iter(etree.Element)
-        if el not in inside and (rule := dom_rule(el))
-    ]
+    found = []
+    walk = etree.iterwalk(root, events=("start",), tag=etree.Element)
+    for _, el in walk:
+        if el is body:  # its elements are looked at below, by class and link only
+            walk.skip_subtree()
+        elif rule := dom_rule(el):
+            found.append((el, rule))
     found += [(el, rule) for el in _BODY_CANDIDATES(body) if (rule := dom_rule(el, by_text=False))]
     return found
 

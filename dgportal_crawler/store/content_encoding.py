@@ -168,8 +168,11 @@ def decode_body(header: str | None, body: bytes, max_size: int = MAX_DECODED_BYT
     """Undo the ``Content-Encoding`` ``header`` (codings applied left to right, so undone
     right to left). Raises :class:`ContentEncodingError` for an unknown or unavailable
     coding, damaged data or a body decoding past ``max_size``: never garbled text."""
+    applied = codings(header)
+    if not applied:  # most bodies: nothing to undo, and no optional module to look for
+        return body
     usable = set(available())
-    for name in reversed(codings(header)):
+    for name in reversed(applied):
         if name not in usable:
             known = "unknown" if name not in DECODERS else "not installed"
             raise ContentEncodingError("unknown", f"content-encoding {name!r} is {known}")
