@@ -8,7 +8,9 @@ so ``auto`` starts one only for an unpaced crawl on a machine with two usable CP
 
 ``DGPORTAL_EXTRACT_PROCESSES``: ``auto``, ``0`` (extract in the crawl's process) or a number of
 workers. The line is the same either way: the worker runs :func:`article_from_page`, the one
-function ``reextract`` and ``clean`` run too.
+function ``reextract`` and ``clean`` run too. The worker also runs the checks on the article it
+extracted (:func:`~dgportal_crawler.validate.judge`, about a tenth of the crawl process's CPU
+per page); the validate pipeline acts on what they found, as on its own findings.
 
 Workers are forked at the first article page (an incremental run of an unchanged site forks
 none), ignore Ctrl-C (the crawl stops them when it closes) and die with the crawl (Linux's
@@ -31,6 +33,7 @@ import stat
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import NamedTuple
 
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
@@ -45,8 +48,10 @@ from dgportal_crawler.stats import (
     EXTRACTED_IN_WORKERS,
     EXTRACTION_NOT_SHIPPED,
     EXTRACTION_WORKER_LOST,
+    META_LISTED_URL,
     inc,
 )
+from dgportal_crawler.validate import Limits, PageContext, Problem, judge
 
 logger = logging.getLogger(__name__)
 
@@ -77,33 +82,42 @@ BATCH_BYTES = 2**20
 #: Batches per worker in flight: one being extracted, one waiting in its pipe.
 BATCHES_PER_WORKER = 2
 
+class Checked(NamedTuple):
+    """An extracted page: its line, and what the checks found (None: not judged yet)."""
+
+    article: Article
+    problems: list[Problem] | None
+
+
 #: What extracting one page gave: its line, or the exception to raise where it is awaited.
-Outcome = Article | Exception
+Outcome = Checked | Exception
 
 
 class ExtractionWorkers:
     """``article_from_page`` for a crawl, in ``processes`` workers (0: in this process)."""
 
     def __init__(self, profile: SiteProfile, run_id: str | None, processes: int,
-                 stats: StatsCollector | None = None) -> None:
+                 stats: StatsCollector | None = None, limits: Limits | None = None) -> None:
         self.profile = profile
         self.run_id = run_id
+        self.limits = limits or Limits()
         self.processes = processes
         self.stats = stats
         self._pool: ProcessPoolExecutor | None = None
-        self._waiting: deque[tuple[FetchedPage, asyncio.Future[Article]]] = deque()
+        self._waiting: deque[tuple[FetchedPage, asyncio.Future[Checked]]] = deque()
         self._batches: set[asyncio.Task[None]] = set()  # batches in flight (the loop holds tasks weakly)
 
     def worker_pid(self) -> int | None:
         """The process id of a worker (None before the first page, or with none): for tests."""
         return None if self._pool is None else self._pool.submit(os.getpid).result()
 
-    async def article(self, page: FetchedPage) -> Article:
-        """The page's line; raises :class:`~dgportal_crawler.extract.ExtractionError` as
-        :func:`article_from_page` does, wherever it ran."""
+    async def checked(self, page: FetchedPage) -> Checked:
+        """The page's line and the checks' findings; raises
+        :class:`~dgportal_crawler.extract.ExtractionError` as :func:`article_from_page` does,
+        wherever it ran."""
         if self.processes == 0:
-            return article_from_page(page, self.profile, self.run_id)
-        waiter: asyncio.Future[Article] = asyncio.get_running_loop().create_future()
+            return _checked(page, self.profile, self.run_id, self.limits)
+        waiter: asyncio.Future[Checked] = asyncio.get_running_loop().create_future()
         self._waiting.append((page, waiter))
         self._send()
         return await waiter
@@ -117,11 +131,11 @@ class ExtractionWorkers:
         if self.processes == 0:  # the worker died: what is queued is extracted here
             while self._waiting:
                 page, waiter = self._waiting.popleft()
-                _settle(waiter, _outcome(page, self.profile, self.run_id))
+                _settle(waiter, _outcome(page, self.profile, self.run_id, self.limits))
         while self._waiting and len(self._batches) < self.processes * BATCHES_PER_WORKER:
             self._batches.add(asyncio.ensure_future(self._extract(self._next_batch())))
 
-    def _next_batch(self) -> list[tuple[FetchedPage, asyncio.Future[Article]]]:
+    def _next_batch(self) -> list[tuple[FetchedPage, asyncio.Future[Checked]]]:
         batch = [self._waiting.popleft()]
         size = len(batch[0][0].body)
         while (self._waiting and len(batch) < BATCH
@@ -130,7 +144,7 @@ class ExtractionWorkers:
             size += len(batch[-1][0].body)
         return batch
 
-    async def _extract(self, batch: list[tuple[FetchedPage, asyncio.Future[Article]]]) -> None:
+    async def _extract(self, batch: list[tuple[FetchedPage, asyncio.Future[Checked]]]) -> None:
         try:
             outcomes = await self._outcomes([page for page, _ in batch])
         finally:
@@ -161,7 +175,7 @@ class ExtractionWorkers:
             else:
                 inc(self.stats, EXTRACTED_IN_WORKERS, len(pages))
                 return outcomes
-        return [_outcome(page, self.profile, self.run_id) for page in pages]
+        return [_outcome(page, self.profile, self.run_id, self.limits) for page in pages]
 
     def _start(self) -> ProcessPoolExecutor:
         # fork: the worker starts at once with the profile and every module already loaded
@@ -169,7 +183,7 @@ class ExtractionWorkers:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         return ProcessPoolExecutor(self.processes, mp_context=context, initializer=_init_worker,
-                                   initargs=(self.profile, self.run_id, os.getpid()))
+                                   initargs=(self.profile, self.run_id, self.limits, os.getpid()))
 
     def _lost(self, exc: BrokenProcessPool) -> None:
         if self._pool is None:  # another batch in flight already said so
@@ -181,7 +195,7 @@ class ExtractionWorkers:
         self.processes = 0
 
 
-def _settle(waiter: asyncio.Future[Article], outcome: Outcome) -> None:
+def _settle(waiter: asyncio.Future[Checked], outcome: Outcome) -> None:
     if waiter.done():  # cancelled while it waited (a crawl stopped at once): nobody to tell
         return
     if isinstance(outcome, Exception):
@@ -190,9 +204,15 @@ def _settle(waiter: asyncio.Future[Article], outcome: Outcome) -> None:
         waiter.set_result(outcome)
 
 
-def _outcome(page: FetchedPage, profile: SiteProfile, run_id: str | None) -> Outcome:
+def _checked(page: FetchedPage, profile: SiteProfile, run_id: str | None, limits: Limits) -> Checked:
+    article = article_from_page(page, profile, run_id)
+    context = PageContext.of(page.meta.get(META_LISTED_URL), page.body)  # as the pipeline builds it
+    return Checked(article, judge(article, profile, context, limits))
+
+
+def _outcome(page: FetchedPage, profile: SiteProfile, run_id: str | None, limits: Limits) -> Outcome:
     try:
-        return article_from_page(page, profile, run_id)
+        return _checked(page, profile, run_id, limits)
     except Exception as exc:
         return exc  # as in the crawl's process; one page's failure is not its batch's
 
@@ -200,11 +220,12 @@ def _outcome(page: FetchedPage, profile: SiteProfile, run_id: str | None) -> Out
 # What a worker extracts with, set once by its initializer.
 _profile: SiteProfile | None = None
 _run_id: str | None = None
+_limits = Limits()
 
 
-def _init_worker(profile: SiteProfile, run_id: str | None, crawl_pid: int) -> None:
-    global _profile, _run_id
-    _profile, _run_id = profile, run_id
+def _init_worker(profile: SiteProfile, run_id: str | None, limits: Limits, crawl_pid: int) -> None:
+    global _profile, _run_id, _limits
+    _profile, _run_id, _limits = profile, run_id, limits
     # A forked worker inherits the crawl's handlers: Ctrl-C reaches the whole process group,
     # and the crawl, not its worker, decides how to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -250,4 +271,4 @@ def _die_with(crawl_pid: int) -> None:
 
 def _extract_batch(pages: list[FetchedPage]) -> list[Outcome]:
     assert _profile is not None, "worker used before its initializer ran"
-    return [_outcome(page, _profile, _run_id) for page in pages]
+    return [_outcome(page, _profile, _run_id, _limits) for page in pages]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # extract/ imports this module: the aliases are for type checkers only
     from dgportal_crawler.extract.kinds import DatePrecision, ExtractionMethod, Script
-    from dgportal_crawler.validate import PageContext
+    from dgportal_crawler.validate import PageContext, Problem
 
 #: Version of the archive line layout; bump on any incompatible change.
 SCHEMA_VERSION = 1
@@ -149,6 +149,7 @@ class PendingArticle:
     article: Article
     validators: Validators = field(default_factory=Validators)
     context: PageContext | None = None  # what the checks know beside the article (listed URL, raw start)
+    problems: list[Problem] | None = None  # the checks' findings, when they ran beside the extraction
 
 
 def sha256_hex(data: bytes | str) -> str:

@@ -27,7 +27,7 @@ from scrapy.utils.misc import load_object
 from dgportal_crawler import config
 from dgportal_crawler.extensions.archive import ArchiveSession, open_session
 from dgportal_crawler.extract import ExtractionError
-from dgportal_crawler.extractworkers import ExtractionWorkers, worker_count
+from dgportal_crawler.extractworkers import Checked, ExtractionWorkers, worker_count
 from dgportal_crawler.items import Article, PendingArticle, Validators
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.runcontext import CrawlRun, crawl_run
@@ -137,7 +137,8 @@ class ExtractPipeline(_Component):
 
     def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
         super().__init__(crawler, run)
-        self.workers = ExtractionWorkers(run.profile, run.run_id, worker_count(crawler.settings), crawler.stats)
+        self.workers = ExtractionWorkers(run.profile, run.run_id, worker_count(crawler.settings), crawler.stats,
+                                         Limits.of(crawler.settings))
 
     def close_spider(self) -> None:
         self.workers.close()
@@ -147,7 +148,7 @@ class ExtractPipeline(_Component):
             return item
         self.count(item.column, EXTRACTED)  # tried, whatever the outcome: the fallback rate's base
         try:
-            article = await self.extract(item)
+            article, problems = await self.extract(item)
         except ExtractionError as exc:
             inc(self.crawler.stats, failure_key("extraction"))
             raise self.drop(item.column, FAILED, f"extraction failed for {item.url}: {exc}") from exc
@@ -155,10 +156,10 @@ class ExtractPipeline(_Component):
             self.count(item.column, FALLBACK)
             logger.warning("no template matched %s; used the fallback extractor", item.url)
         context = PageContext.of(item.meta.get(META_LISTED_URL), item.body)
-        return PendingArticle(article, Validators.from_headers(item.headers), context)
+        return PendingArticle(article, Validators.from_headers(item.headers), context, problems)
 
-    async def extract(self, page: FetchedPage) -> Article:  # raises ExtractionError
-        return await self.workers.article(page)
+    async def extract(self, page: FetchedPage) -> Checked:  # raises ExtractionError
+        return await self.workers.checked(page)
 
 
 class ValidatePipeline(_Component):
@@ -166,15 +167,14 @@ class ValidatePipeline(_Component):
 
     def __init__(self, crawler: Crawler, run: CrawlRun) -> None:
         super().__init__(crawler, run)
-        settings = crawler.settings
-        self.limits = Limits(config.get_int(settings, "DGPORTAL_MAX_TEXT_CHARS"),
-                             config.get_int(settings, "DGPORTAL_CHALLENGE_THRESHOLD"),
-                             config.get_int(settings, "DGPORTAL_SOFT_PAGE_THRESHOLD"))
+        self.limits = Limits.of(crawler.settings)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PendingArticle):
             article = item.article
-            problems = judge(article, self.run.profile, item.context, self.limits)
+            problems = item.problems  # judged where it was extracted, or else here
+            if problems is None:
+                problems = judge(article, self.run.profile, item.context, self.limits)
             if problems:
                 # Counted by the most telling reason: a challenge says more than "no title".
                 reason = next((p.reason for p in problems if p.reason != "invalid"), "invalid")

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
+from dgportal_crawler import config
 from dgportal_crawler.extract import challenge, softpage
 from dgportal_crawler.extract.signals import PageFacts, SignalTable, classify
 from dgportal_crawler.items import Article
 from dgportal_crawler.profile import SiteProfile
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 #: Shortest body (characters) accepted as an article; shorter is an empty or error page.
 MIN_TEXT_CHARS = 10
@@ -46,6 +50,13 @@ class Limits:
     max_text_chars: int = MAX_TEXT_CHARS
     challenge_threshold: int = CHALLENGE_THRESHOLD
     soft_page_threshold: int = SOFT_PAGE_THRESHOLD
+
+    @classmethod
+    def of(cls, settings: BaseSettings) -> Limits:
+        """The limits a crawl's settings set (``DGPORTAL_MAX_TEXT_CHARS`` and the thresholds)."""
+        return cls(config.get_int(settings, "DGPORTAL_MAX_TEXT_CHARS"),
+                   config.get_int(settings, "DGPORTAL_CHALLENGE_THRESHOLD"),
+                   config.get_int(settings, "DGPORTAL_SOFT_PAGE_THRESHOLD"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,13 @@ from dgportal_crawler.extractworkers import ExtractionWorkers, worker_count
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.profile import load_profile
 from dgportal_crawler.replica import Replica
-from dgportal_crawler.stats import EXTRACTED_IN_WORKERS, EXTRACTION_NOT_SHIPPED, EXTRACTION_WORKER_LOST
+from dgportal_crawler.stats import (
+    EXTRACTED_IN_WORKERS,
+    EXTRACTION_NOT_SHIPPED,
+    EXTRACTION_WORKER_LOST,
+    META_LISTED_URL,
+)
+from dgportal_crawler.validate import Limits, PageContext, judge
 from tests.archive_helpers import reports_of
 from tests.conftest import CrawlResult, run_crawl
 
@@ -84,8 +90,8 @@ def test_a_bad_worker_count_stops_the_crawl_before_it_starts(tmp_path: Path) -> 
 
 async def extract_all(workers: ExtractionWorkers, pages: list[FetchedPage]) -> list[dict]:
     """All pages at once, as the crawl's concurrent responses hand them over."""
-    articles = await asyncio.gather(*(workers.article(page) for page in pages))
-    return [article.to_dict() for article in articles]
+    articles = await asyncio.gather(*(workers.checked(page) for page in pages))
+    return [checked.article.to_dict() for checked in articles]
 
 
 def test_a_workers_lines_are_the_crawl_processes_lines() -> None:
@@ -118,7 +124,7 @@ def test_an_extraction_error_in_a_worker_reaches_the_crawl_as_one(processes: int
     workers = ExtractionWorkers(PROFILE, RUN_ID, processes)
     try:
         with pytest.raises(ExtractionError, match="empty response body"):
-            asyncio.run(workers.article(page))
+            asyncio.run(workers.checked(page))
     finally:
         workers.close()
 
@@ -129,7 +135,7 @@ def test_one_pages_extraction_error_is_that_pages_alone_in_a_batch() -> None:
     mixed = [*pages[:20], empty, *pages[20:]]  # 41 pages in flight at once: batches of several
 
     async def gather() -> list:
-        return await asyncio.gather(*(workers.article(page) for page in mixed), return_exceptions=True)
+        return await asyncio.gather(*(workers.checked(page) for page in mixed), return_exceptions=True)
 
     workers = ExtractionWorkers(PROFILE, RUN_ID, 1)
     try:
@@ -137,8 +143,36 @@ def test_one_pages_extraction_error_is_that_pages_alone_in_a_batch() -> None:
     finally:
         workers.close()
     assert isinstance(outcomes[20], ExtractionError) and "empty response body" in str(outcomes[20])
-    assert [o.to_dict() for o in outcomes[:20] + outcomes[21:]] == [
+    assert [o.article.to_dict() for o in outcomes[:20] + outcomes[21:]] == [
         article_from_page(page, PROFILE, RUN_ID).to_dict() for page in pages]
+
+
+def test_the_worker_runs_the_checks_with_the_crawls_limits_and_finds_what_judge_finds() -> None:
+    """The validate pipeline acts on the worker's findings: they must be judge's own, with the
+    crawl's limits and the page's context (the address it was listed under)."""
+    replica = Replica(seed=7, articles=20)
+    home = FetchedPage.saved(PROFILE, f"{ORIGIN}/houjie/", replica.respond("/houjie/").body, status=200)
+    pages = [*replica_pages(20), home]
+    home.meta[META_LISTED_URL] = pages[0].url  # an article link that led to the home page
+    limits = Limits(max_text_chars=400)  # the longer replica articles are "too_long"
+    expected = []
+    for page in pages:
+        article = article_from_page(page, PROFILE, RUN_ID)
+        context = PageContext.of(page.meta.get(META_LISTED_URL), page.body)
+        expected.append(judge(article, PROFILE, context, limits))
+    reasons = {problem.reason for found in expected for problem in found}
+    assert {"too_long", "home_page"} <= reasons and not all(expected)  # something to compare
+    workers = ExtractionWorkers(PROFILE, RUN_ID, 1, limits=limits)
+
+    async def all_pages() -> list:
+        return await asyncio.gather(*(workers.checked(page) for page in pages))
+
+    try:
+        got = asyncio.run(all_pages())
+        assert workers.worker_pid() is not None
+    finally:
+        workers.close()
+    assert [checked.problems for checked in got] == expected
 
 
 def test_pages_queued_behind_batches_that_end_together_are_still_sent() -> None:
@@ -149,14 +183,14 @@ def test_pages_queued_behind_batches_that_end_together_are_still_sent() -> None:
     workers = ExtractionWorkers(PROFILE, RUN_ID, 1)
 
     async def crawl_busy_while_batches_end() -> list[dict]:
-        await workers.article(pages[0])  # the worker forked and warm
-        first = [asyncio.ensure_future(workers.article(page)) for page in pages[:2]]  # two batches
-        queued = asyncio.ensure_future(workers.article(pages[2]))  # waits: both batches in flight
+        await workers.checked(pages[0])  # the worker forked and warm
+        first = [asyncio.ensure_future(workers.checked(page)) for page in pages[:2]]  # two batches
+        queued = asyncio.ensure_future(workers.checked(pages[2]))  # waits: both batches in flight
         for _ in range(5):  # the batches handed to the pool, no more
             await asyncio.sleep(0)
         time.sleep(1.5)  # the loop busy (a big page, a slow write) while both results arrive
         articles = await asyncio.wait_for(asyncio.gather(*first, queued), timeout=30)
-        return [article.to_dict() for article in articles]
+        return [checked.article.to_dict() for checked in articles]
 
     try:
         got = asyncio.run(crawl_busy_while_batches_end())
@@ -175,8 +209,8 @@ def test_a_batch_that_cannot_go_to_the_worker_is_extracted_here_not_left_waiting
     workers = ExtractionWorkers(PROFILE, RUN_ID, 1, stats)
 
     async def all_pages() -> list[dict]:
-        articles = await asyncio.wait_for(asyncio.gather(*(workers.article(p) for p in pages)), timeout=60)
-        return [article.to_dict() for article in articles]
+        articles = await asyncio.wait_for(asyncio.gather(*(workers.checked(p) for p in pages)), timeout=60)
+        return [checked.article.to_dict() for checked in articles]
 
     try:
         with caplog.at_level(logging.WARNING, logger="dgportal_crawler.extractworkers"):

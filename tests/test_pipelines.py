@@ -10,9 +10,11 @@ import pytest
 from scrapy.exceptions import DropItem
 
 from dgportal_crawler.extensions.archive import ArchiveSession
+from dgportal_crawler.items import PendingArticle
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.pipelines import AnswerPipeline
 from dgportal_crawler.spiders.houjie import HoujieSpider
+from dgportal_crawler.validate import Problem
 from tests.crawlers import make_crawler
 
 URL = "https://www.dg.gov.cn/houjie/xwzx/hjyw/content/post_1234567.html"
@@ -101,7 +103,6 @@ def test_an_article_redirected_to_the_home_page_fails_with_its_reason_and_listed
 
 
 def test_a_line_that_cannot_be_written_is_one_counted_failure_not_a_traceback(crawler, tmp_path):
-    from dgportal_crawler.items import PendingArticle
     from dgportal_crawler.pipelines import StorePipeline
     from dgportal_crawler.store.layout import SiteLayout
     from tests.test_validate import article
@@ -117,3 +118,24 @@ def test_a_line_that_cannot_be_written_is_one_counted_failure_not_a_traceback(cr
     assert stats["dgportal/column/hjyw/new"] == 0  # one outcome: failed, not new and failed
     session = crawler.get_extension(ArchiveSession).ensure_open()
     assert session.state.get(line.id) is None  # the next run fetches it again
+
+
+@pytest.mark.parametrize("found", [[], [Problem("invalid", "planted finding")]])
+def test_the_validate_pipeline_acts_on_findings_made_beside_the_extraction(crawler, replica, found):
+    """An extraction worker runs the checks; the pipeline then takes its findings as they are
+    (not judged a second time) and judges only an article that comes without them."""
+    from dgportal_crawler.assemble import article_from_page
+    from dgportal_crawler.pipelines import ValidatePipeline
+
+    profile = crawler.spider.run.profile
+    truth = replica.ground_truth("https://www.dg.gov.cn")[0]
+    page = FetchedPage.saved(profile, truth["url"], replica.respond(truth["url"].removeprefix(
+        "https://www.dg.gov.cn")).body, status=200)
+    article = article_from_page(page, profile, None)
+    validate = ValidatePipeline.from_crawler(crawler)
+    assert validate.process_item(PendingArticle(article)).article is article  # judged here: a fine article
+    if not found:
+        assert validate.process_item(PendingArticle(article, problems=found)).article is article
+        return
+    with pytest.raises(DropItem, match="planted finding"):
+        validate.process_item(PendingArticle(article, problems=found))

@@ -23,6 +23,7 @@ from dgportal_crawler.distributed.coordinator import Coordinator
 from dgportal_crawler.distributed.messages import Result
 from dgportal_crawler.distributed.names import META_RESULT, META_RESULT_ID
 from dgportal_crawler.extract import ExtractionError
+from dgportal_crawler.extractworkers import Checked
 from dgportal_crawler.items import Article
 from dgportal_crawler.pages import FetchedPage
 from dgportal_crawler.pipelines import ExtractPipeline
@@ -107,7 +108,7 @@ class ShippedExtractPipeline(ExtractPipeline):
         super().__init__(crawler, run)
         self.coordinator = crawler.get_extension(Coordinator)
 
-    async def extract(self, page: FetchedPage) -> Article:
+    async def extract(self, page: FetchedPage) -> Checked:
         shipped = self.coordinator.pop_extraction(page.url, page.body) if self.coordinator is not None else None
         if shipped is None:
             return await super().extract(page)  # not from a worker: extract here
@@ -116,4 +117,4 @@ class ShippedExtractPipeline(ExtractPipeline):
         article = Article(**shipped["article"])
         article.warc = page.meta.get(META_WARC)
         article.crawler = {**article.crawler, "run_id": self.run.run_id}
-        return article
+        return Checked(article, None)  # the validate pipeline judges it
