@@ -66,7 +66,7 @@ def test_two_workers_together_keep_the_profiles_delay(redis_url, tmp_path):
         # as fast as they come and holds them while they wait for the budget's grant, so with
         # room for 16 one worker once took all 36 and the other none; who fetches what is not
         # what the budget promises, but both must fetch for the shared delay to be tested.
-        workers = [worker(redis_url, name, tmp_path, ) for name in ("w1", "w2")]
+        workers = [worker(redis_url, name, tmp_path, "-s", "CONCURRENT_REQUESTS=2") for name in ("w1", "w2")]
         try:
             # Both ready before the crawl starts: on a busy machine one worker's start-up (its
             # imports) could otherwise take most of this short crawl, and the share test with it.
