@@ -155,7 +155,8 @@ class ExtractPipeline(_Component):
         if article.extraction["method"] == "fallback":
             self.count(item.column, FALLBACK)
             logger.warning("no template matched %s; used the fallback extractor", item.url)
-        context = PageContext.of(item.meta.get(META_LISTED_URL), item.body)
+        listed = item.meta.get(META_LISTED_URL)  # the page's start only for checks still to run
+        context = PageContext(listed) if problems is not None else PageContext.of(listed, item.body)
         return PendingArticle(article, Validators.from_headers(item.headers), context, problems)
 
     async def extract(self, page: FetchedPage) -> Checked:  # raises ExtractionError
@@ -172,8 +173,7 @@ class ValidatePipeline(_Component):
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PendingArticle):
             article = item.article
-            problems = item.problems  # judged where it was extracted, or else here
-            if problems is None:
+            if (problems := item.problems) is None:  # not judged where it was extracted: judged here
                 problems = judge(article, self.run.profile, item.context, self.limits)
             if problems:
                 # Counted by the most telling reason: a challenge says more than "no title".
