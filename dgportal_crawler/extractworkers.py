@@ -82,6 +82,7 @@ BATCH_BYTES = 2**20
 #: Batches per worker in flight: one being extracted, one waiting in its pipe.
 BATCHES_PER_WORKER = 2
 
+
 class Checked(NamedTuple):
     """An extracted page: its line, and what the checks found (None: not judged yet)."""
 
