@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -92,6 +92,14 @@ class SiteProfile:
     columns: tuple[Column, ...]
     templates: dict[str, TemplateSelectors]
     sha256: str = ""  # of the profile file as read, recorded in each run report
+    #: (folder path, column), longest column path first: see :meth:`column_for_url`.
+    _folders: tuple[tuple[str, Column], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Worked out once: column_for_url runs for every page read back (reextract, clean).
+        folders = [(urlsplit(urljoin(self.base_url, col.path)).path, col) for col in self.columns]
+        folders.sort(key=lambda pair: len(pair[1].path), reverse=True)  # stable: ties keep file order
+        object.__setattr__(self, "_folders", tuple(folders))
 
     def column(self, column_id: str) -> Column:
         for col in self.columns:
@@ -123,12 +131,7 @@ class SiteProfile:
         if not url:
             return None
         path = urlsplit(url).path
-        best: Column | None = None
-        for col in self.columns:
-            folder = urlsplit(urljoin(self.base_url, col.path)).path
-            if path.startswith(folder) and (best is None or len(col.path) > len(best.path)):
-                best = col
-        return best
+        return next((col for folder, col in self._folders if path.startswith(folder)), None)
 
     def with_base_url(self, base_url: str) -> SiteProfile:
         return replace(self, base_url=_check_base_url(self.source, "site.base_url", base_url))

@@ -1,4 +1,5 @@
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,15 @@ def test_unreadable_and_malformed_files(tmp_path: Path):
 def test_column_for_url(url, column):
     found = load_profile("houjie").column_for_url(url)
     assert (found.id if found else None) == column
+
+
+def test_column_for_url_takes_the_deepest_folder_and_follows_the_base_url():
+    houjie = load_profile("houjie")
+    outer, inner = (replace(houjie.columns[0], id=i, path=p) for i, p in (("outer", "xwzx/"), ("inner", "xwzx/hjyw/")))
+    for columns in ((outer, inner), (inner, outer)):  # the deeper folder wins in either file order
+        profile = replace(houjie, columns=columns)
+        assert profile.column_for_url("https://www.dg.gov.cn/houjie/xwzx/hjyw/content/post_1.html").id == "inner"
+        assert profile.column_for_url("https://www.dg.gov.cn/houjie/xwzx/sqdt/content/post_1.html").id == "outer"
+    moved = houjie.with_base_url("http://127.0.0.1:5/mirror/houjie/")
+    assert moved.column_for_url("http://127.0.0.1:5/mirror/houjie/xwzx/hjyw/content/post_1.html").id == "hjyw"
+    assert moved.column_for_url("http://127.0.0.1:5/houjie/xwzx/hjyw/content/post_1.html") is None

@@ -6,9 +6,7 @@ instead of failing on the records before it; :func:`repair_torn_tails` cuts such
 
 from __future__ import annotations
 
-import base64
 import glob
-import hashlib
 import logging
 import os
 import zlib
@@ -22,6 +20,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from dgportal_crawler.store.warc import TornRecord, WarcError, WarcRecord, WarcRef
+from dgportal_crawler.store.warc_member import check_payload_digest, joined_fields, read_plain_response
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +36,24 @@ def read_warc_record(site_folder: Path, ref: WarcRef | Mapping[str, Any]) -> War
     try:
         with path.open("rb") as fh:
             fh.seek(ref.offset)
-            record = _next_record(ArchiveIterator(fh))
+            if (plain := read_plain_response(fh)) is not None:
+                return plain
+            fh.seek(ref.offset)  # not a plain response record: warcio reads or rejects it
+            record = read_with_warcio(fh)
             if record is None:
                 raise WarcError(f"{ref.file}: no record at offset {ref.offset}")
-            return _complete_record(record)
+            return record
     except OSError as exc:
         raise WarcError(f"{ref.file}: {exc.strerror or exc}") from exc
     except _READ_ERRORS as exc:
         raise WarcError(f"{ref.file}: unreadable record at offset {ref.offset}: {exc}") from exc
+
+
+def read_with_warcio(fh: BinaryIO) -> WarcRecord | None:
+    """The record at ``fh``'s position, of any shape warcio reads; None at the end of the file.
+    Raises warcio's errors (``_READ_ERRORS``) and :class:`WarcError`."""
+    record = _next_record(ArchiveIterator(fh))
+    return None if record is None else _complete_record(record)
 
 
 def read_record(site_folder: Path, ref: WarcRef | Mapping[str, Any]
@@ -120,19 +129,13 @@ def _complete_record(record: ArcWarcRecord) -> WarcRecord:
     body = record.raw_stream.read()
     if getattr(record.raw_stream, "limit", 0) > 0:
         raise WarcError(f"record cut short: {record.raw_stream.limit} bytes missing")
-    expected = record.rec_headers.get_header("WARC-Payload-Digest")
-    if expected and expected.startswith("sha1:"):
-        actual = "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
-        if actual != expected:
-            raise WarcError(f"payload digest mismatch ({actual} != {expected})")
+    check_payload_digest(record.rec_headers.get_header("WARC-Payload-Digest"), body)
     status: int | None = None
     headers: dict[str, str] = {}
     if record.http_headers is not None:
         if record.rec_type == "response":
             status = int(record.http_headers.get_statuscode())
-        for name, value in record.http_headers.headers:
-            # Repeated fields are joined as HTTP allows, so the dict keeps every value.
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        headers = joined_fields(record.http_headers.headers)
     warc_header = record.rec_headers.get_header
     return WarcRecord(record.rec_type, warc_header("WARC-Target-URI"),
                       warc_header("WARC-Record-ID"), status, headers, body)
