@@ -27,7 +27,7 @@ LabelKind = Literal[
 #: The publication date (published_at comes only from these) and other dates of a page.
 DATE_LABELS = ("发布日期", "发布时间", "发表时间", "发表日期", "信息提供日期", "发稿时间")
 OTHER_DATE_LABELS = ("更新时间", "更新日期", "成文日期", "修改时间")
-SOURCE_LABELS = ("来源", "信息来源", "稿件来源", "文章来源", "新闻来源")
+SOURCE_LABELS = ("来源", "信息来源", "稿件来源", "文章来源", "新闻来源", "本文来源")
 #: Person labels → the article field they fill; None: recognised (furniture) but not kept.
 PERSON_ROLES: dict[str, str | None] = {
     "作者": "author", "责任编辑": "editor", "编辑": "editor", "责编": "editor",
@@ -74,7 +74,7 @@ FONT_SIZE = r"字[体号](?:大小)?[\s\[\]大中小、,?。:]*"
 #: Longest value a field can have; a longer "value" is a sentence.
 FIELD_VALUE_MAX_CHARS = 60
 #: Characters a value never holds: a line holding them is prose ("主办单位：A；承办单位：B。").
-_SENTENCE_MARKS = re.compile(r"[。;!?]|(?<!\d),|,(?!\d)")
+SENTENCE_MARKS = re.compile(r"[。;!?]|(?<!\d),|,(?!\d)")
 #: What may stand between fields.
 SEPARATORS = " |/·•\u2022[]()©-_,、"
 
@@ -126,7 +126,7 @@ def _field(match: re.Match[str], value: str) -> Field | None:
         label, kind = _TOKEN_KINDS[group]
         return Field(label, kind, "") if not value else None
     label = (match.group(group) or "").lower() if group == "open" else match.group(group)
-    if len(value) > FIELD_VALUE_MAX_CHARS or _SENTENCE_MARKS.search(value) or "{" in value:
+    if len(value) > FIELD_VALUE_MAX_CHARS or SENTENCE_MARKS.search(value) or "{" in value:
         return None
     return Field(label, kind_of(label), value)
 

@@ -105,9 +105,10 @@ def parse_date(key: str, *, labelled_only: bool = False) -> PubDate | None:
 
 
 def _until_next_label(value: str) -> str:
-    """A value found in running text, cut where the next field starts (``本网发布日期:…``)."""
-    following = L.START.search(value)
-    return value[: following.start()] if following else value
+    """A value found in running text, cut where the next field starts (``本网发布日期:…``) or
+    the sentence goes on (``本网,欢迎转载。``): a field's value never holds a sentence mark."""
+    ends = [m.start() for m in (L.START.search(value), L.SENTENCE_MARKS.search(value)) if m]
+    return value[: min(ends)] if ends else value
 
 
 def parse_source(key: str) -> str | None:

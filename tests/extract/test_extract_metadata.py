@@ -95,6 +95,10 @@ def test_labelled_date_wins_over_an_earlier_date() -> None:
         ("字體大?。? 、 、 發布日期: 2023-02-27 10:14 來源: 本網 [ 打印頁面 ]", "本网"),
         ("来源：本网 发布时间：2019-05-10 09:30:00 字体：[大 中 小]", "本网"),
         ("发布日期：2023-03-06", None),
+        # running text: the value ends where the sentence goes on, not at the next space
+        ("近日，厚街镇召开会议。本文来源：本网，欢迎转载。会议指出，要抓好落实。", "本网"),
+        ("会议由镇办主持。来源：东莞日报；记者：张三。", "东莞日报"),
+        ("资金来源：镇财政，专款专用。", None),  # 资金来源 is no source label
     ],
 )
 def test_parse_source(text: str, source: str | None) -> None:
@@ -112,6 +116,8 @@ def test_parse_source(text: str, source: str | None) -> None:
         ("作者：张三 校对：李四", {"author": "张三"}),
         ("本文作者：张三。", {}),
         ("无署名", {}),
+        ("会议指出，要抓好落实。记者：张三，通讯员：李四。", {}),  # 记者 and 通讯员 are not kept
+        ("会议指出，要抓好落实。作者：张三，欢迎转载。", {"author": "张三"}),
     ],
 )
 def test_parse_editor(text: str, people: dict[str, str]) -> None:

@@ -80,11 +80,6 @@ def test_read_page_metadata_last_from_a_labelled_date_in_running_text() -> None:
     assert draft.source == "本网"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="metadata.parse_source in running text ends the value only at whitespace or |[]{}: "
-    "'来源：本网，欢迎转载…' gives the rest of the paragraph as the source, not the one word",
-)
 def test_read_page_metadata_source_in_running_text_ends_at_punctuation() -> None:
     prose = "近日，厚街镇召开安全生产工作会议。" * 20
     root = _page(f"<p>{prose}本文来源：本网，欢迎转载。{prose}</p>")
